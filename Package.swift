@@ -1,0 +1,81 @@
+// swift-tools-version:6.1
+//
+// swift-iec61850 — an async-first IEC 61850 stack (MMS client and server) in Swift.
+
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "swift-iec61850",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "IEC61850", targets: ["IEC61850"]),
+        .library(name: "IEC61850MMS", targets: ["IEC61850MMS"]),
+        .library(name: "IEC61850Model", targets: ["IEC61850Model"]),
+        .executable(name: "iec61850", targets: ["IEC61850CLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        .target(
+            name: "IEC61850Model",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "IEC61850MMS",
+            dependencies: [
+                "IEC61850Model",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "IEC61850",
+            dependencies: [
+                "IEC61850Model",
+                "IEC61850MMS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "IEC61850CLI",
+            dependencies: [
+                "IEC61850",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "IEC61850ModelTests",
+            dependencies: ["IEC61850Model"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "IEC61850MMSTests",
+            dependencies: [
+                "IEC61850MMS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "IEC61850Tests",
+            dependencies: ["IEC61850", "IEC61850MMS"],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

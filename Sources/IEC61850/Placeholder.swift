@@ -1,0 +1,2 @@
+@_exported import IEC61850MMS
+@_exported import IEC61850Model
