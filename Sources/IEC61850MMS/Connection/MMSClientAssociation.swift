@@ -164,7 +164,8 @@ public struct MMSClientAssociation: Sendable {
                 throw MMSCodecError(.missingElement, "presentation data carries no PDV")
             }
             return .pdu(try MMSPDU(ber: element, maxDataNesting: maxDataNesting))
-        case (.releasing, .disconnect):
+        case (.releasing, .disconnect), (.releasing, .finish):
+            // RLRE arrives in DN (ISO 8327); some peers answer FN with FN. Either ends the release.
             state = .closed
             return .released
         case (_, .abort), (_, .disconnect), (_, .finish):

@@ -1,2 +1,0 @@
-@_exported import IEC61850MMS
-@_exported import IEC61850Model
