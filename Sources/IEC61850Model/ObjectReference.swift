@@ -5,7 +5,7 @@
 ///
 /// With a functional constraint it maps to an MMS domain-specific name (IEC 61850-8-1 §10):
 /// the domain is the logical device name and the item is `LN$FC$DO$DA`, e.g. `GGIO1$MX$AnIn1$mag$f`.
-public struct ObjectReference: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral {
+public struct ObjectReference: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral, ExpressibleByStringInterpolation {
     /// The logical device name (the MMS domain), e.g. `TESTIEDGenericIO`.
     public var logicalDevice: String
     /// The logical node name, e.g. `GGIO1` or `LLN0`; empty for a reference to the logical device itself.

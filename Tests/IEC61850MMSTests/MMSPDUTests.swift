@@ -1,0 +1,81 @@
+import IEC61850MMS
+import IEC61850Model
+import Testing
+
+@Suite("MMS PDU codec")
+struct MMSPDUTests {
+    static let domain = MMSObjectName.domainSpecific(domain: "IED1LD0", item: "GGIO1$MX$AnIn1$mag$f")
+
+    static let pdus: [MMSPDU] = [
+        .initiateRequest(ClientAssociationFixture.initiate),
+        .initiateResponse(MMSInitiateParameters(maxPDUSize: 8000, maxOutstandingCalling: 5, maxOutstandingCalled: 5, dataStructureNestingLevel: 6)),
+        .initiateError(MMSServiceError(errorClass: .initiate, code: 2)),
+        .concludeRequest, .concludeResponse, .concludeError(MMSServiceError(errorClass: .conclude, code: 1)),
+        .confirmedRequest(invokeID: 1, .identify),
+        .confirmedRequest(invokeID: 2, .getNameList(objectClass: .domain, scope: .vmd, continueAfter: nil)),
+        .confirmedRequest(invokeID: 3, .getNameList(objectClass: .namedVariable, scope: .domain("IED1LD0"), continueAfter: "GGIO1$ST")),
+        .confirmedRequest(invokeID: 4, .getNameList(objectClass: .namedVariableList, scope: .association, continueAfter: nil)),
+        .confirmedRequest(invokeID: 5, .read(specificationWithResult: false, .listOfVariables([MMSVariableSpecification(name: domain)]))),
+        .confirmedRequest(invokeID: 6, .read(specificationWithResult: true, .variableListName(.domainSpecific(domain: "IED1LD0", item: "LLN0$Events"))),),
+        .confirmedRequest(invokeID: 7, .read(specificationWithResult: false, .listOfVariables([
+            MMSVariableSpecification(name: domain, alternateAccess: MMSAlternateAccess([.index(3)])),
+            MMSVariableSpecification(name: .aaSpecific("x"), alternateAccess: MMSAlternateAccess([.index(2), .component("mag"), .component("f")])),
+            MMSVariableSpecification(name: .vmdSpecific("v"), alternateAccess: MMSAlternateAccess([.indexRange(low: 1, count: 4), .allElements])),
+        ]))),
+        .confirmedRequest(invokeID: 8, .write(.listOfVariables([MMSVariableSpecification(name: domain)]), [.float(2.5)])),
+        .confirmedRequest(invokeID: 9, .getVariableAccessAttributes(domain)),
+        .confirmedRequest(invokeID: 10, .getNamedVariableListAttributes(.domainSpecific(domain: "IED1LD0", item: "LLN0$Events"))),
+        .confirmedRequest(invokeID: 11, .defineNamedVariableList(.aaSpecific("ds"), [MMSVariableSpecification(name: domain)])),
+        .confirmedRequest(invokeID: 12, .deleteNamedVariableList([.aaSpecific("ds")])),
+        .confirmedRequest(invokeID: .max, .unsupported(tag: 77)),
+        .confirmedResponse(invokeID: 1, .identify(vendor: "v", model: "m", revision: "r")),
+        .confirmedResponse(invokeID: 2, .getNameList(identifiers: ["a", "b"], moreFollows: true)),
+        .confirmedResponse(invokeID: 3, .getNameList(identifiers: [], moreFollows: false)),
+        .confirmedResponse(invokeID: 4, .read([.success(.integer(1)), .failure(.objectNonExistent), .failure(.other(99))])),
+        .confirmedResponse(invokeID: 5, .write([nil, .objectAccessDenied])),
+        .confirmedResponse(invokeID: 6, .getVariableAccessAttributes(deletable: false, type: .structure(components: [
+            MMSComponent(name: "mag", type: .structure(components: [MMSComponent(name: "f", type: .floatingPoint(formatWidth: 32, exponentWidth: 8))], packed: false)),
+            MMSComponent(name: "q", type: .bitString(size: -13)), MMSComponent(name: "t", type: .utcTime),
+            MMSComponent(name: "arr", type: .array(count: 4, packed: false, element: .integer(bits: 32))),
+            MMSComponent(name: "s", type: .visibleString(size: -255)), MMSComponent(name: "u", type: .mmsString(size: -255)),
+            MMSComponent(name: "o", type: .octetString(size: 64)), MMSComponent(name: "e", type: .binaryTime(includesDate: true)),
+            MMSComponent(name: "b", type: .boolean), MMSComponent(name: "x", type: .unsigned(bits: 16)),
+            MMSComponent(name: "g", type: .generalizedTime), MMSComponent(name: "c", type: .bcd(digits: 4)),
+            MMSComponent(name: "i", type: .objectIdentifier), MMSComponent(name: "n", type: .typeName(domain: "d", item: "t")),
+        ], packed: false))),
+        .confirmedResponse(invokeID: 7, .getNamedVariableListAttributes(deletable: true, variables: [MMSVariableSpecification(name: domain)])),
+        .confirmedResponse(invokeID: 8, .defineNamedVariableList),
+        .confirmedResponse(invokeID: 9, .deleteNamedVariableList(matched: 1, deleted: 1)),
+        .confirmedError(invokeID: 10, MMSServiceError(errorClass: .access, code: 2, additionalCode: 5, additionalDescription: "gone")),
+        .reject(MMSReject.confirmedRequest(invokeID: 3, reason: 1)),
+        .reject(MMSReject.pduError(1)),
+        .unconfirmed(.informationReport(.variableListName(.vmdSpecific("RPT")), [.success(.visibleString("rpt")), .success(.bitString(MMSBitString("0111")!))])),
+    ]
+
+    @Test("every PDU round-trips", arguments: pdus)
+    func roundTrip(pdu: MMSPDU) throws {
+        #expect(try MMSPDU(decoding: pdu.encoded()) == pdu)
+    }
+
+    @Test("GetNameList moreFollows defaults to TRUE when absent (ISO 9506-2)")
+    func moreFollowsDefault() throws {
+        let bytes: [UInt8] = [0xA1, 0x0A, 0x02, 0x01, 0x01, 0xA1, 0x05, 0xA0, 0x03, 0x1A, 0x01, 0x61]
+        #expect(try MMSPDU(decoding: bytes) == .confirmedResponse(invokeID: 1, .getNameList(identifiers: ["a"], moreFollows: true)))
+    }
+
+    @Test("a read request encodes as libiec61850 and Wireshark expect")
+    func readRequestBytes() {
+        let pdu = MMSPDU.confirmedRequest(invokeID: 0, .read(specificationWithResult: false, .listOfVariables([
+            MMSVariableSpecification(name: .domainSpecific(domain: "LD", item: "X"))])))
+        #expect(pdu.encoded() == [0xA0, 0x13, 0x02, 0x01, 0x00, 0xA4, 0x0E, 0xA1, 0x0C, 0xA0, 0x0A, 0x30, 0x08, 0xA0, 0x06,
+                                  0xA1, 0x04, 0x1A, 0x02, 0x4C, 0x44, 0x1A, 0x01, 0x58])
+    }
+
+    @Test("service errors and rejects name their ISO 9506 codes")
+    func errorNames() {
+        #expect("\(MMSServiceError(errorClass: .access, code: 2))" == "access: object-non-existent")
+        #expect("\(MMSReject.confirmedRequest(invokeID: 1, reason: 1))" == "confirmed-requestPDU: unrecognized-service")
+        #expect(DataAccessError(code: 10).name == "object-non-existent")
+    }
+}
+
