@@ -67,7 +67,7 @@ struct ClientAssociationTests {
         #expect(try pdu(PeerCaptures.libiecIdentify) == .confirmedResponse(invokeID: 0, .identify(vendor: "libiec61850.com", model: "LIBIEC61850", revision: "1.6.1")))
         #expect(try pdu(PeerCaptures.libiecConcludeResponse) == .concludeResponse)
         #expect(try pdu(PeerCaptures.seedReadInd1) == .confirmedResponse(invokeID: 0, .read([.success(.structure([
-            .bitString(MMSBitString("0000000000000")!), .utcTime(MMSUTCTime(seconds: 0, fraction: 0)), .boolean(false)]))])))
+            .boolean(false), .bitString(MMSBitString("0000000000000")!), .utcTime(MMSUTCTime(seconds: 0, fraction: 0))]))])))
         #expect(try pdu(PeerCaptures.open61850ReadNamPlt) == .confirmedResponse(invokeID: 0, .read([.success(.structure([
             .visibleString("open61850-peer"), .visibleString("open61850-0.9.12"), .visibleString("open61850 test IED"), .visibleString("1")]))])))
     }

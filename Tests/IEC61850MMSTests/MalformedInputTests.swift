@@ -20,7 +20,7 @@ struct MalformedInputTests {
 
     @Test("truncated TLV: every prefix of a real PDU fails with a typed error")
     func truncatedTLV() {
-        let pdu = PeerCaptures.bytes(PeerCaptures.libiecReadAnIn1).suffix(from: 22)  // the MMS PDU inside
+        let pdu = PeerCaptures.bytes(PeerCaptures.libiecReadAnIn1).suffix(from: 20)  // the MMS PDU inside TPKT, COTP, session, presentation
         let full = Array(pdu)
         #expect((try? MMSPDU(decoding: full)) != nil)
         for length in 0..<full.count {
@@ -79,13 +79,13 @@ struct MalformedInputTests {
     func integerTooLong() {
         var reader = BERReader(bytes: [0x85, 0x09, 1, 2, 3, 4, 5, 6, 7, 8, 9])
         #expect(throws: MMSCodecError(.integerOverflow, "")) { try MMSValue(ber: reader.read()) }
-        #expect(decodeError([0xA1, 0x0B, 0x02, 0x09, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0x8C, 0x00]) == MMSCodecError(.integerOverflow, ""))
+        #expect(decodeError([0xA1, 0x0D, 0x02, 0x09, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0x8C, 0x00]) == MMSCodecError(.integerOverflow, ""))
     }
 
     @Test("unknown tags: PDU, service and Data alternative")
     func unknownTags() {
         #expect(decodeError([0xBF, 0x1F, 0x00]) == MMSCodecError(.unsupported, ""))
-        #expect(decodeError([0xA1, 0x05, 0x02, 0x01, 0x01, 0x9F, 0x00]) == MMSCodecError(.unsupported, ""))
+        #expect(decodeError([0xA1, 0x06, 0x02, 0x01, 0x01, 0x9F, 0x1F, 0x00]) == MMSCodecError(.unsupported, ""))
         var reader = BERReader(bytes: [0x88, 0x01, 0x00])  // Data [8] does not exist
         #expect(throws: MMSCodecError(.unexpectedTag, "")) { try MMSValue(ber: reader.read()) }
         reader = BERReader(bytes: [0x02, 0x01, 0x00])  // a UNIVERSAL tag where Data is expected
