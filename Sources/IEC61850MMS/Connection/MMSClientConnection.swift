@@ -36,8 +36,8 @@ public actor MMSClientConnection {
     private var nextWaiterID: UInt64 = 0
     private var nextInvokeID: UInt32 = 0
     private var associateContinuation: CheckedContinuation<Void, any Error>?
-    private var concludeContinuation: CheckedContinuation<Void, any Error>?
-    private var releaseContinuation: CheckedContinuation<Void, any Error>?
+    /// The step of a graceful close being waited for (Conclude, then release).
+    private var closeStep: CheckedContinuation<Void, any Error>?
     private let configuration: MMSConnectionConfiguration
     private let logger: Logger
     private let unconfirmedContinuation: AsyncStream<MMSUnconfirmedPDU>.Continuation
@@ -251,8 +251,8 @@ public actor MMSClientConnection {
         case .pdu(let pdu):
             handle(pdu)
         case .released:
-            releaseContinuation?.resume()
-            releaseContinuation = nil
+            closeStep?.resume()
+            closeStep = nil
             shutdown(.connectionClosed("released"))
         case .closedByPeer(let reason):
             shutdown(.connectionClosed(reason))
@@ -274,11 +274,11 @@ public actor MMSClientConnection {
         case .unconfirmed(let unconfirmed):
             if case .dropped = unconfirmedContinuation.yield(unconfirmed) { droppedUnconfirmedPDUs += 1 }
         case .concludeResponse:
-            concludeContinuation?.resume()
-            concludeContinuation = nil
+            closeStep?.resume()
+            closeStep = nil
         case .concludeError(let error):
-            concludeContinuation?.resume(throwing: MMSError.serviceError(error))
-            concludeContinuation = nil
+            closeStep?.resume(throwing: MMSError.serviceError(error))
+            closeStep = nil
         case .confirmedRequest(let invokeID, _):
             // A client does not serve requests: reject as unrecognized service (ISO 9506-2 §7.3).
             if let frames = association.dataFrames(MMSPDU.reject(.confirmedRequest(invokeID: invokeID, reason: 1)).encoded()) {
@@ -318,10 +318,8 @@ public actor MMSClientConnection {
         let waiters = windowWaiters
         windowWaiters = []
         for waiter in waiters { waiter.continuation.resume(throwing: error) }
-        concludeContinuation?.resume(throwing: error)
-        concludeContinuation = nil
-        releaseContinuation?.resume(throwing: error)
-        releaseContinuation = nil
+        closeStep?.resume(throwing: error)
+        closeStep = nil
         associateContinuation?.resume(throwing: error)
         associateContinuation = nil
         unconfirmedContinuation.finish()
@@ -359,36 +357,29 @@ public actor MMSClientConnection {
         }
         state = .closing
         do {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                concludeContinuation = continuation
-                let timeout = eventLoop.scheduleTask(in: .init(configuration.requestTimeout)) { [self] in
-                    self.assumeIsolated { connection in
-                        connection.concludeContinuation?.resume(throwing: MMSError.requestTimeout)
-                        connection.concludeContinuation = nil
-                    }
-                }
-                _ = timeout
-                if let frames = association.dataFrames(MMSPDU.concludeRequest.encoded()) { write(frames) }
-            }
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                guard let frames = association.release() else {
-                    continuation.resume()
-                    return
-                }
-                releaseContinuation = continuation
-                let timeout = eventLoop.scheduleTask(in: .init(configuration.requestTimeout)) { [self] in
-                    self.assumeIsolated { connection in
-                        connection.releaseContinuation?.resume(throwing: MMSError.requestTimeout)
-                        connection.releaseContinuation = nil
-                    }
-                }
-                _ = timeout
-                write(frames)
-            }
+            try await closeStep(frames: association.dataFrames(MMSPDU.concludeRequest.encoded()))
+            try await closeStep(frames: association.release())
         } catch {
             logger.debug("graceful close did not complete", metadata: ["error": "\(error)"])
         }
         shutdown(.connectionClosed("closed by the application"))
+    }
+
+    /// Sends `frames` and waits until the peer answers (``closeStep`` is resumed) or the request timeout.
+    private func closeStep(frames: [UInt8]?) async throws {
+        guard let frames else { return }
+        var timeout: Scheduled<Void>?
+        defer { timeout?.cancel() }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            closeStep = continuation
+            timeout = eventLoop.scheduleTask(in: .init(configuration.requestTimeout)) { [self] in
+                self.assumeIsolated { connection in
+                    connection.closeStep?.resume(throwing: MMSError.requestTimeout)
+                    connection.closeStep = nil
+                }
+            }
+            write(frames)
+        }
     }
 
     /// Aborts at once: sends an ACSE ABRT (session ABORT) and drops TCP. Pending requests fail.
