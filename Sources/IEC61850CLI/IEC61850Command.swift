@@ -70,7 +70,7 @@ func printError(_ message: String) {
 }
 
 func parseReference(_ text: String) throws -> ObjectReference {
-    guard let reference = ObjectReference(text), !reference.logicalNode.isEmpty else {
+    guard let reference = ObjectReference(parsing: text), !reference.logicalNode.isEmpty else {
         throw ValidationError("'\(text)' is not an object reference of the form LD/LN.DO.DA")
     }
     return reference

@@ -22,7 +22,7 @@ public struct ObjectReference: Sendable, Hashable, CustomStringConvertible, Expr
 
     /// Parses `LD`, `LD/LN` or `LD/LN.DO.DA…`; `nil` when a part is empty or the text has no `/` after a
     /// non-empty LD name while naming an LN.
-    public init?(_ text: some StringProtocol) {
+    public init?(parsing text: some StringProtocol) {
         let string = String(text)
         guard let slash = string.firstIndex(of: "/") else {
             guard !string.isEmpty, !string.contains(".") else { return nil }
@@ -39,7 +39,7 @@ public struct ObjectReference: Sendable, Hashable, CustomStringConvertible, Expr
     /// Parses a reference from a literal; an invalid literal yields a reference whose LD is the whole text,
     /// which the server then reports as non-existent.
     public init(stringLiteral value: String) {
-        self = ObjectReference(value) ?? ObjectReference(logicalDevice: value)
+        self = ObjectReference(parsing: value) ?? ObjectReference(logicalDevice: value)
     }
 
     /// `LD/LN.DO.DA`.

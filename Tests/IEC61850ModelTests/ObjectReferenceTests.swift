@@ -5,7 +5,7 @@ import Testing
 struct ObjectReferenceTests {
     @Test("LD/LN.DO.DA maps to domain and LN$FC$DO$DA")
     func mapping() throws {
-        let reference = try #require(ObjectReference("IED1LD0/GGIO1.AnIn1.mag.f"))
+        let reference = try #require(ObjectReference(parsing: "IED1LD0/GGIO1.AnIn1.mag.f"))
         #expect(reference.logicalDevice == "IED1LD0")
         #expect(reference.logicalNode == "GGIO1")
         #expect(reference.path == ["AnIn1", "mag", "f"])
@@ -25,14 +25,14 @@ struct ObjectReferenceTests {
 
     @Test("invalid references are rejected", arguments: ["", "/GGIO1", "LD/", "LD/GGIO1..x", "LD/GGIO1.", "a.b"])
     func invalid(text: String) {
-        #expect(ObjectReference(text) == nil)
+        #expect(ObjectReference(parsing: text) == nil)
     }
 
     @Test("a logical device alone and appending")
     func logicalDevice() throws {
-        let ld = try #require(ObjectReference("IED1LD0"))
+        let ld = try #require(ObjectReference(parsing: "IED1LD0"))
         #expect(ld.logicalNode.isEmpty)
-        #expect(ld.appending("LLN0").appending("Mod") == ObjectReference("IED1LD0/LLN0.Mod"))
+        #expect(ld.appending("LLN0").appending("Mod") == ObjectReference(parsing: "IED1LD0/LLN0.Mod"))
     }
 
     @Test("functional constraints parse two letters only")

@@ -206,6 +206,20 @@ struct ClientInteropTests {
         }
     }
 
+    @Test("close concludes and releases the association", arguments: ServerProfile.all)
+    func concludeAndRelease(profile: ServerProfile) async throws {
+        try await withPeerServer(profile.peer) { server in
+            let client = try await IEC61850Client.connect(host: "127.0.0.1", port: server.port)
+            _ = try await client.identify()
+            await client.close()
+            let reason = try #require(await client.connection.closeReason)
+            // libiec61850 answers RLRQ with RLRE in DISCONNECT, iec61850 with FINISH; open61850 closes TCP
+            // once it has answered Conclude. None of them may leave us waiting for the timeout.
+            let expected = profile.peer == .open61850 ? "the peer closed the connection" : "released"
+            #expect("\(reason)".contains(expected), "\(reason)")
+        }
+    }
+
     @Test("abort drops the association, fails later calls, and the server accepts a new one", arguments: ServerProfile.all)
     func abort(profile: ServerProfile) async throws {
         try await withPeerServer(profile.peer) { server in

@@ -1,0 +1,22 @@
+// The README's tour, compiled with the test suite so that it cannot drift from the API.
+
+import IEC61850
+
+/// Never called: the test target only has to compile it.
+func readmeTour() async throws {
+    try await IEC61850Client.withConnection(to: "10.0.0.5") { ied in
+        print(try await ied.identify())
+
+        let power = try await ied.read(Float.self, "IED1MEAS/MMXU1.TotW.mag.f", fc: .MX)
+        let quality = try await ied.read(Quality.self, "IED1MEAS/MMXU1.TotW.q", fc: .MX)
+        let position = try await ied.read(DoublePoint.self, "IED1PROT/XCBR1.Pos.stVal", fc: .ST)
+
+        let values = try await ied.read([("IED1MEAS/MMXU1.Hz.mag.f", .MX), ("IED1PROT/XCBR1.Pos.q", .ST)])
+
+        try await ied.write("IED1PROT/PTOC1.StrVal.setMag.f", fc: .SP, Float(1.2))
+
+        let model = try await ied.deviceModel()
+        for leaf in model.leafAttributes { print(leaf.reference, leaf.fc, leaf.type) }
+        _ = (power, quality, position, values)
+    }
+}
