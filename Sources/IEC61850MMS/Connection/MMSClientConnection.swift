@@ -44,7 +44,9 @@ public actor MMSClientConnection {
 
     /// The parameters the server accepted in Initiate; valid once connected.
     public private(set) var negotiated: MMSInitiateParameters
-    /// Unconfirmed PDUs (InformationReports) in arrival order. Buffered up to 10 000; beyond that the
+    /// How many unconfirmed PDUs are kept for a slow consumer before the oldest are dropped.
+    public static let unconfirmedBufferLimit = 1_000
+    /// Unconfirmed PDUs (InformationReports) in arrival order. Buffered up to ``unconfirmedBufferLimit``; beyond that the
     /// oldest are dropped and counted in ``droppedUnconfirmedPDUs``.
     public nonisolated let unconfirmedPDUs: AsyncStream<MMSUnconfirmedPDU>
     /// How many unconfirmed PDUs were dropped because nobody consumed them.
@@ -67,7 +69,7 @@ public actor MMSClientConnection {
         self.negotiated = initiate
         self.association = MMSClientAssociation(parameters: configuration.association, initiate: initiate,
                                                 maxReceiveSize: Int(configuration.maxPDUSize))
-        (unconfirmedPDUs, unconfirmedContinuation) = AsyncStream.makeStream(of: MMSUnconfirmedPDU.self, bufferingPolicy: .bufferingNewest(10_000))
+        (unconfirmedPDUs, unconfirmedContinuation) = AsyncStream.makeStream(of: MMSUnconfirmedPDU.self, bufferingPolicy: .bufferingNewest(Self.unconfirmedBufferLimit))
     }
 
     /// Connects over TCP and associates (COTP, session, presentation, ACSE, MMS Initiate).

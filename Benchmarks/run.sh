@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs the benchmarks and, in the same run, the peers' own figures:
+#   - starts the libiec61850 server from ../../shared/peers on a free port,
+#   - runs `swift package benchmark` (codec + our client against that server + raw TCP floor),
+#   - runs libiec61850's own client (bench_reads.py) against the same server.
+# Usage: Benchmarks/run.sh [extra benchmark args]   (pin with: taskset -c 0 Benchmarks/run.sh)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+shared="${IEC61850_SHARED:-$(cd "$root/.." && pwd)/shared}"
+venv="$root/.venv-peers"
+[ -x "$venv/bin/python" ] || bash "$shared/peers/setup.sh" "$venv"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+fifo=$(mktemp -u); mkfifo "$fifo"
+"$venv/bin/python" "$shared/peers/libiec/server.py" --port "$port" < "$fifo" > /tmp/iec61850-bench-server.out 2>/dev/null &
+server=$!
+exec 3>"$fifo"
+trap 'exec 3>&-; kill $server 2>/dev/null; wait $server 2>/dev/null; rm -f "$fifo"' EXIT
+for _ in $(seq 100); do grep -q READY /tmp/iec61850-bench-server.out 2>/dev/null && break; sleep 0.1; done
+echo "libiec61850 server on port $port"
+(cd "$here" && IEC61850_BENCH_PORT=$port swift package --allow-writing-to-package-directory benchmark "$@")
+echo "libiec61850's own client (bench_reads.py, 5000 sequential reads) against the same server:"
+"$venv/bin/python" "$shared/peers/libiec/bench_reads.py" "127.0.0.1:$port" --n 5000

@@ -1,0 +1,95 @@
+// The `iec61850` executable against a real server (libiec61850): output formats and exit codes.
+
+import Foundation
+import Testing
+
+/// The built `iec61850` executable, beside the test bundle.
+func cliPath() throws -> String {
+    let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    var directory = bundle.deletingLastPathComponent()
+    if bundle.pathExtension != "xctest", let real = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+        directory = URL(fileURLWithPath: real).deletingLastPathComponent()
+    }
+    let path = directory.appendingPathComponent("iec61850").path
+    guard FileManager.default.isExecutableFile(atPath: path) else {
+        throw PeerHarnessError.clientFailed("iec61850 executable not found at \(path); run `swift build` first")
+    }
+    return path
+}
+
+func runCLI(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).out").path
+    let err = out + ".err"
+    defer {
+        try? FileManager.default.removeItem(atPath: out)
+        try? FileManager.default.removeItem(atPath: err)
+    }
+    let child = try ChildProcess.spawn(try cliPath(), arguments, stdoutPath: out, stderrPath: err)
+    let status = child.wait()
+    return (status, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "", (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+}
+
+func jsonObject(_ text: String) -> [String: Any]? {
+    (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
+}
+
+@Suite("iec61850 CLI against libiec61850", .serialized)
+struct CLIInteropTests {
+    @Test("read --json prints ref, fc and a typed value")
+    func readJSON() async throws {
+        try await withPeerServer(.libiec) { server in
+            let target = "127.0.0.1:\(server.port)"
+            let result = try await offload { try runCLI(["read", target, "\(ld)/GGIO1.AnIn1.mag.f", "MX", "--json"]) }
+            #expect(result.status == 0, "\(result.stderr)")
+            let json = try #require(jsonObject(result.stdout))
+            #expect(json["ref"] as? String == "\(ld)/GGIO1.AnIn1.mag.f")
+            #expect(json["fc"] as? String == "MX")
+            let value = try #require(json["value"] as? [String: Any])
+            #expect(value["type"] as? String == "float")
+            #expect(value["value"] as? Double == 1.5)
+
+            let structure = try await offload { try runCLI(["read", target, "\(ld)/GGIO1.AnIn1", "MX", "--json"]) }
+            let members = try #require((jsonObject(structure.stdout)?["value"] as? [String: Any])?["value"] as? [[String: Any]])
+            #expect(members.map { $0["type"] as? String } == ["structure", "bit_string", "utc_time"])
+            #expect(members[1]["size"] as? Int == 13)
+            #expect(members[2]["quality"] is Int)
+        }
+    }
+
+    @Test("failures exit non-zero with one line on stderr")
+    func failures() async throws {
+        try await withPeerServer(.libiec) { server in
+            let target = "127.0.0.1:\(server.port)"
+            let missing = try await offload { try runCLI(["read", target, "\(ld)/GGIO1.Nope", "ST"]) }
+            #expect(missing.status != 0)
+            #expect(missing.stderr.split(separator: "\n").count == 1)
+            #expect(missing.stderr.contains("object-non-existent"))
+            let denied = try await offload { try runCLI(["write", target, "\(ld)/GGIO1.SPCSO1.ctlModel", "CF", "2"]) }
+            #expect(denied.status != 0)
+            #expect(denied.stderr.contains("object-access-denied"))
+        }
+        let refused = try await offload { try runCLI(["identify", "127.0.0.1:1"]) }
+        #expect(refused.status != 0)
+        #expect(refused.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test("write infers the type from the server; browse and identify print the model and identity")
+    func writeBrowseIdentify() async throws {
+        try await withPeerServer(.libiec) { server in
+            let target = "127.0.0.1:\(server.port)"
+            let write = try await offload { try runCLI(["write", target, "\(ld)/GGIO1.NamPlt.vendor", "DC", "ACME", "--json"]) }
+            #expect(write.status == 0, "\(write.stderr)")
+            #expect((jsonObject(write.stdout)?["value"] as? [String: Any])?["type"] as? String == "visible_string")
+            let read = try await offload { try runCLI(["read", target, "\(ld)/GGIO1.NamPlt.vendor", "DC"]) }
+            #expect(read.stdout.contains("\"ACME\""))
+            let browse = try await offload { try runCLI(["browse", target]) }
+            #expect(browse.status == 0)
+            #expect(browse.stdout.contains("GGIO1") && browse.stdout.contains("f [MX] FLOAT32"))
+            let browseJSON = try await offload { try runCLI(["browse", target, "--json"]) }
+            let devices = try #require(jsonObject(browseJSON.stdout)?["logicalDevices"] as? [[String: Any]])
+            #expect(devices.first?["name"] as? String == ld)
+            let identify = try await offload { try runCLI(["identify", target, "--json"]) }
+            #expect(jsonObject(identify.stdout)?["vendor"] as? String == "libiec61850.com")
+        }
+    }
+}
