@@ -28,10 +28,9 @@ let networkMetrics: [BenchmarkMetric] = [.wallClock, .throughput, .mallocCountTo
 final class PingPongServer: @unchecked Sendable {
     // @unchecked: the fields are written once in init before the thread starts.
     let port: Int
-    private let listener: Int32
 
     init(request: Int, response: Int) {
-        listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var yes: Int32 = 1
         setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
@@ -57,8 +56,9 @@ final class PingPongServer: @unchecked Sendable {
 
 func readFully(_ fd: Int32, _ buffer: inout [UInt8]) -> Bool {
     var done = 0
-    while done < buffer.count {
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, buffer.count - done) }
+    let total = buffer.count
+    while done < total {
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, total - done) }
         if n <= 0 { return false }
         done += n
     }

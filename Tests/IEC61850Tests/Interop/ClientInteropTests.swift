@@ -150,6 +150,19 @@ struct ClientInteropTests {
         }
     }
 
+    // Only libiec61850 implements alternate access: iec61850 0.14.0 answers `access: other`, open61850
+    // ignores it and returns the whole variable (see docs/PICS.md).
+    @Test("component alternate access reads part of a structure (libiec61850)")
+    func alternateAccess() async throws {
+        let profile = try #require(ServerProfile.all.first { $0.peer == .libiec })
+        try await withClient(profile) { client, _ in
+            let mag = try await client.read("\(ld)/GGIO1.AnIn1", fc: .MX, access: MMSAlternateAccess([.component("mag")]))
+            #expect(mag == .structure([.float(1.5)]))
+            let f = try await client.read("\(ld)/GGIO1.AnIn1", fc: .MX, access: MMSAlternateAccess([.component("mag"), .component("f")]))
+            #expect(f == .float(1.5))
+        }
+    }
+
     @Test("a bulk read returns every item in order, with per-item failures", arguments: ServerProfile.all)
     func bulkRead(profile: ServerProfile) async throws {
         try await withClient(profile) { client, _ in
