@@ -13,7 +13,7 @@ struct IEC61850Command: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "iec61850",
         abstract: "An IEC 61850 MMS client.",
-        subcommands: [Browse.self, Read.self, Write.self, Identify.self]
+        subcommands: [Browse.self, Read.self, Write.self, Identify.self, Bench.self]
     )
 }
 
@@ -146,6 +146,53 @@ struct Write: AsyncParsableCommand {
             }
         }
     }
+}
+
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Measure read round trips: sequential, or pipelined from several tasks.")
+
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "Object reference to read, e.g. IED1LD0/GGIO1.AnIn1.mag.f") var reference: String
+    @Argument(help: "Functional constraint, e.g. MX") var fc: String
+    @Option(help: "Number of reads.") var count = 5000
+    @Option(help: "Concurrent tasks sharing the association (1 = sequential).") var tasks = 1
+
+    func run() async throws {
+        let ref = try parseReference(reference)
+        let fc = try parseFC(fc)
+        guard count > 0, tasks > 0 else { throw ValidationError("--count and --tasks must be positive") }
+        try await connection.run { client in
+            for _ in 0..<min(200, count) { _ = try await client.read(ref, fc: fc) }  // warm-up
+            let clock = ContinuousClock()
+            let (count, tasks) = (self.count, self.tasks)
+            let executor = client.connection.taskExecutor  // task groups' children keep the event loop too
+            let elapsed = try await clock.measure {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for task in 0..<tasks {
+                        group.addTask(executorPreference: executor) {
+                            for _ in stride(from: task, to: count, by: tasks) { _ = try await client.read(ref, fc: fc) }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let window = await client.negotiatedParameters.maxOutstandingCalling
+            if connection.json {
+                print(JSON.object([("reads", .int(Int64(count))), ("tasks", .int(Int64(tasks))), ("window", .int(Int64(window))),
+                                   ("reads_per_s", .double((Double(count) / seconds).rounded())),
+                                   ("us_per_read", .double((seconds / Double(count) * 1e7).rounded() / 10))]).text)
+            } else {
+                print("\(count) reads, \(tasks) task(s), window \(window): \(Int(Double(count) / seconds)) reads/s, "
+                      + "\(String(format: seconds / Double(count) * 1e6)) µs per read")
+            }
+        }
+    }
+}
+
+private func String(format value: Double) -> String {
+    let tenths = (value * 10).rounded() / 10
+    return "\(tenths)"
 }
 
 struct Identify: AsyncParsableCommand {

@@ -147,17 +147,24 @@ let benchmarks: @Sendable () -> Void = {
             network.client = try await IEC61850Client.connect(host: "127.0.0.1", port: port)
         }
     }
-    Benchmark("read one float from libiec61850, sequential", configuration: .init(metrics: networkMetrics, maxDuration: .seconds(5), setup: connect)) { benchmark in
+    Benchmark("read one float from libiec61850, sequential, default executor", configuration: .init(metrics: networkMetrics, maxDuration: .seconds(5), setup: connect)) { benchmark in
         guard let client = network.client else { return }
         for _ in benchmark.scaledIterations { blackHole(try? await client.read(Float.self, floatReference, fc: .MX)) }
+    }
+    Benchmark("read one float from libiec61850, sequential, on the connection's event loop", configuration: .init(metrics: networkMetrics, maxDuration: .seconds(5), setup: connect)) { benchmark in
+        guard let client = network.client else { return }
+        await withTaskExecutorPreference(client.connection.taskExecutor) {
+            for _ in benchmark.scaledIterations { blackHole(try? await client.read(Float.self, floatReference, fc: .MX)) }
+        }
     }
     for tasks in [8, 32] {
         Benchmark("read one float from libiec61850, \(tasks) tasks pipelined (x100 reads)", configuration: .init(metrics: networkMetrics, maxDuration: .seconds(5), setup: connect)) { benchmark in
             guard let client = network.client else { return }
+            let executor = client.connection.taskExecutor
             for _ in benchmark.scaledIterations {
                 await withTaskGroup(of: Void.self) { group in
                     for task in 0..<tasks {
-                        group.addTask {
+                        group.addTask(executorPreference: executor) {
                             for _ in stride(from: task, to: 100, by: tasks) { blackHole(try? await client.read(Float.self, floatReference, fc: .MX)) }
                         }
                     }
