@@ -235,7 +235,9 @@ public final class IEC61850Client: Sendable {
     }
 
     /// The MMS type of a data object or attribute (GetDataDefinition via GetVariableAccessAttributes).
-    public func variableSpecification(_ reference: ObjectReference, fc: FunctionalConstraint) async throws(IEC61850Error) -> MMSTypeSpecification {
+    ///
+    /// With `fc: nil` and a logical-node reference it returns the whole LN type, whose components are the FCs.
+    public func variableSpecification(_ reference: ObjectReference, fc: FunctionalConstraint?) async throws(IEC61850Error) -> MMSTypeSpecification {
         let object = Self.describe(reference, fc)
         let variable = try Self.variable(reference, fc: fc)
         guard case .getVariableAccessAttributes(_, let type) = try await perform(.getVariableAccessAttributes(variable.name),
@@ -327,16 +329,6 @@ public final class IEC61850Client: Sendable {
             throw IEC61850Error(.dataAccess(.objectNonExistent), operation: "get data directory", object: "\(reference)")
         }
         return entries
-    }
-
-    func variableSpecification(_ reference: ObjectReference, fc: FunctionalConstraint?) async throws(IEC61850Error) -> MMSTypeSpecification {
-        let object = Self.describe(reference, fc)
-        let variable = try Self.variable(reference, fc: fc)
-        guard case .getVariableAccessAttributes(_, let type) = try await perform(.getVariableAccessAttributes(variable.name),
-                                                                                  operation: "get variable specification", object: object) else {
-            throw IEC61850Error(.unexpectedResponse("not a GetVariableAccessAttributes response"), operation: "get variable specification", object: object)
-        }
-        return type
     }
 
     /// The whole device model: every LD, LN (with its full type tree), dataset and log. Cached after the

@@ -2,9 +2,9 @@
 
 /// The type of an MMS variable (ISO 9506-2 TypeDescription), a recursive tree whose structure
 /// components carry the IEC 61850 names (functional constraints, data objects, attributes).
-public indirect enum MMSTypeSpecification: Sendable, Hashable {
+public enum MMSTypeSpecification: Sendable, Hashable {
     /// A fixed-size array of one element type.
-    case array(count: UInt32, packed: Bool, element: MMSTypeSpecification)
+    indirect case array(count: UInt32, packed: Bool, element: MMSTypeSpecification)
     /// A structure of named components.
     case structure(components: [MMSComponent], packed: Bool)
     /// BOOLEAN.

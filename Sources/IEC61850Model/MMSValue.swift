@@ -3,7 +3,7 @@
 /// A value of the MMS `Data` CHOICE (ISO 9506-2 §14.4.1), the unit every read, write and report carries.
 ///
 /// Structures and arrays nest; the codec bounds the depth it accepts from the wire.
-public indirect enum MMSValue: Sendable, Hashable {
+public enum MMSValue: Sendable, Hashable {
     /// `array [1]`: elements of one type.
     case array([MMSValue])
     /// `structure [2]`: ordered components.
@@ -157,10 +157,11 @@ public struct MMSUTCTime: Sendable, Hashable {
     /// Reads the 8 wire octets; `nil` unless exactly 8 are given.
     public init?(octets: some Collection<UInt8>) {
         guard octets.count == 8 else { return nil }
-        let b = Array(octets)
-        seconds = UInt32(b[0]) << 24 | UInt32(b[1]) << 16 | UInt32(b[2]) << 8 | UInt32(b[3])
-        fraction = UInt32(b[4]) << 16 | UInt32(b[5]) << 8 | UInt32(b[6])
-        quality = TimeQuality(rawValue: b[7])
+        var value: UInt64 = 0
+        for byte in octets { value = value << 8 | UInt64(byte) }
+        seconds = UInt32(truncatingIfNeeded: value >> 32)
+        fraction = UInt32(truncatingIfNeeded: value >> 8) & 0x00FF_FFFF
+        quality = TimeQuality(rawValue: UInt8(truncatingIfNeeded: value))
     }
 
     /// The timestamp as ISO 8601 UTC text with microseconds, e.g. `2026-11-25T17:30:00.250000Z`.

@@ -95,13 +95,19 @@ public struct BERElement: Sendable {
     }
 
     /// The content as a BIT STRING (first octet: unused bits in the last octet, 0...7).
-    public func bitString() throws(MMSCodecError) -> MMSBitStringValue {
+    public func bitString() throws(MMSCodecError) -> MMSBitString {
         guard length >= 1 else { throw MMSCodecError(.invalidLength, "BIT STRING \(tag) is empty") }
         let unused = Int(bytes[contentStart])
         guard unused <= 7, !(length == 1 && unused != 0) else {
             throw MMSCodecError(.invalidValue, "BIT STRING \(tag) has \(unused) unused bits")
         }
-        return MMSBitStringValue(octets: Array(bytes[(contentStart + 1)..<contentEnd]), unusedBits: unused)
+        let count = (length - 1) * 8 - unused
+        var bits = [Bool]()
+        bits.reserveCapacity(count)
+        for index in 0..<count {
+            bits.append(bytes[contentStart + 1 + (index >> 3)] & (0x80 >> UInt8(index & 7)) != 0)
+        }
+        return MMSBitString(bits: bits)
     }
 
     /// The content as OBJECT IDENTIFIER arcs (ITU-T X.690 §8.19).
@@ -129,23 +135,6 @@ public struct BERElement: Sendable {
         }
         let firstArc: UInt64 = first < 40 ? 0 : (first < 80 ? 1 : 2)
         return [firstArc, first - firstArc * 40] + subidentifiers.dropFirst()
-    }
-}
-
-/// Raw BIT STRING content: the octets and how many bits of the last one are unused.
-public struct MMSBitStringValue: Sendable, Hashable {
-    /// The octets after the unused-bits octet.
-    public var octets: [UInt8]
-    /// Unused bits in the last octet.
-    public var unusedBits: Int
-
-    /// The bits, bit 0 being the most significant of the first octet.
-    public var bitString: MMSBitString {
-        let count = max(0, octets.count * 8 - unusedBits)
-        var bits = [Bool]()
-        bits.reserveCapacity(count)
-        for index in 0..<count { bits.append(octets[index >> 3] & (0x80 >> UInt8(index & 7)) != 0) }
-        return MMSBitString(bits: bits)
     }
 }
 

@@ -441,8 +441,8 @@ public struct MMSInitiateParameters: Sendable, Hashable {
         if let detail = try reader.readIfPresent(.contextConstructed(4)) {
             var inner = try detail.children()
             version = try inner.read(.context(0), "Initiate version").signed(Int16.self, "version")
-            parameterCBB = try inner.read(.context(1), "Initiate parameterCBB").bitString().bitString
-            servicesSupported = try inner.read(.context(2), "Initiate servicesSupported").bitString().bitString
+            parameterCBB = try inner.read(.context(1), "Initiate parameterCBB").bitString()
+            servicesSupported = try inner.read(.context(2), "Initiate servicesSupported").bitString()
         } else {
             version = 1
             parameterCBB = MMSBitString(bits: [])

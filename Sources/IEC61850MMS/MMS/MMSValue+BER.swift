@@ -42,7 +42,7 @@ extension MMSValue {
         case (3, false):
             return .boolean(try element.boolean())
         case (4, false):
-            return .bitString(try element.bitString().bitString)
+            return .bitString(try element.bitString())
         case (5, false):
             return .integer(try element.int64())
         case (6, false):
@@ -66,7 +66,7 @@ extension MMSValue {
         case (13, false):
             return .bcd(try element.uint64())
         case (14, false):
-            return .booleanArray(try element.bitString().bitString)
+            return .booleanArray(try element.bitString())
         case (15, false):
             return .objectIdentifier(try element.objectIdentifier())
         case (16, false):
