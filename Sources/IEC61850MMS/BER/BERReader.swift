@@ -43,6 +43,21 @@ public struct BERElement: Sendable {
 
     // MARK: - Primitive content
 
+    /// Content octet `offset` (the caller checks `offset < length`).
+    @inlinable func octet(at offset: Int) -> UInt8 { bytes[contentStart + offset] }
+
+    /// Up to 8 content octets from `offset` read as a big-endian number.
+    @inlinable func bigEndianUInt64(from offset: Int = 0) -> UInt64 {
+        var value: UInt64 = 0
+        var index = contentStart + offset
+        let end = min(contentEnd, index + 8)
+        while index < end {
+            value = value << 8 | UInt64(bytes[index])
+            index += 1
+        }
+        return value
+    }
+
     /// The content as a BOOLEAN (one octet; any non-zero is true).
     public func boolean() throws(MMSCodecError) -> Bool {
         guard length == 1 else { throw MMSCodecError(.invalidLength, "BOOLEAN \(tag) has \(length) octets, expected 1") }
@@ -179,6 +194,14 @@ public struct BERReader: Sendable {
     public func peekTag() -> BERTag? {
         var copy = self
         return try? copy.readTag()
+    }
+
+    /// How many elements remain (stops counting at the first malformed one, which `read` then reports).
+    public func countElements() -> Int {
+        var copy = self
+        var count = 0
+        while !copy.isAtEnd, (try? copy.read()) != nil { count += 1 }
+        return count
     }
 
     /// Reads the next element (tag, length, content bounds) and moves past it.

@@ -35,6 +35,7 @@ extension MMSValue {
             }
             var children = try element.children()
             var items: [MMSValue] = []
+            items.reserveCapacity(children.countElements())
             while !children.isAtEnd {
                 items.append(try decode(children.read(), nesting: nesting + 1, maxNesting: maxNesting))
             }
@@ -72,30 +73,28 @@ extension MMSValue {
         case (16, false):
             return .mmsString(try element.string())
         case (17, false):
-            guard let time = MMSUTCTime(octets: element.content) else {
+            guard element.length == 8 else {
                 throw MMSCodecError(.invalidLength, "utc-time has \(element.length) octets, expected 8")
             }
-            return .utcTime(time)
+            let raw = element.bigEndianUInt64()
+            return .utcTime(MMSUTCTime(seconds: UInt32(truncatingIfNeeded: raw >> 32),
+                                       fraction: UInt32(truncatingIfNeeded: raw >> 8) & 0x00FF_FFFF,
+                                       quality: TimeQuality(rawValue: UInt8(truncatingIfNeeded: raw))))
         default:
             throw MMSCodecError(.unexpectedTag, "Data: \(tag) is not an MMS Data alternative")
         }
     }
 
     private static func decodeFloat(_ element: BERElement) throws(MMSCodecError) -> MMSValue {
-        let c = element.content
-        guard let width = c.first else { throw MMSCodecError(.invalidLength, "floating-point is empty") }
-        let body = c.dropFirst()
-        switch (width, body.count) {
+        guard element.length >= 1 else { throw MMSCodecError(.invalidLength, "floating-point is empty") }
+        let width = element.octet(at: 0)
+        switch (width, element.length - 1) {
         case (8, 4):
-            var raw: UInt32 = 0
-            for byte in body { raw = raw << 8 | UInt32(byte) }
-            return .float(Float(bitPattern: raw))
+            return .float(Float(bitPattern: UInt32(truncatingIfNeeded: element.bigEndianUInt64(from: 1))))
         case (11, 8):
-            var raw: UInt64 = 0
-            for byte in body { raw = raw << 8 | UInt64(byte) }
-            return .double(Double(bitPattern: raw))
+            return .double(Double(bitPattern: element.bigEndianUInt64(from: 1)))
         default:
-            throw MMSCodecError(.invalidValue, "floating-point with exponent width \(width) and \(body.count) octets is not IEEE single or double")
+            throw MMSCodecError(.invalidValue, "floating-point with exponent width \(width) and \(element.length - 1) octets is not IEEE single or double")
         }
     }
 
