@@ -13,7 +13,7 @@ struct IEC61850Command: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "iec61850",
         abstract: "An IEC 61850 MMS client.",
-        subcommands: [Browse.self, Read.self, Write.self, Identify.self, Bench.self]
+        subcommands: [Demo.self, Serve.self, Browse.self, Read.self, Write.self, Identify.self, Bench.self]
     )
 }
 

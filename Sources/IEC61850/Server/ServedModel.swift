@@ -1,0 +1,162 @@
+// The data a server hosts, in its IEC 61850-8-1 MMS shape: logical devices (domains) holding logical
+// nodes, each one named variable whose components are functional constraints.
+
+/// One logical node as an MMS named variable: a structure of FCs, each a structure of data objects.
+public struct ServedLogicalNode: Sendable, Hashable {
+    /// The LN name, e.g. `GGIO1`.
+    public var name: String
+    /// The variable's type (components: FCs in alphabetical order).
+    public private(set) var type: MMSTypeSpecification
+    /// The variable's value, shaped like `type`.
+    public private(set) var value: MMSValue
+
+    /// A leaf data attribute: FC, path below the LN (DO, SDO…, DA), type and initial value.
+    public struct Attribute: Sendable, Hashable {
+        /// The functional constraint.
+        public var fc: FunctionalConstraint
+        /// DO and DA names, e.g. `["AnIn1", "mag", "f"]`.
+        public var path: [String]
+        /// The leaf's MMS type.
+        public var type: MMSTypeSpecification
+        /// The leaf's initial value.
+        public var value: MMSValue
+
+        /// Creates a leaf.
+        public init(_ fc: FunctionalConstraint, _ path: [String], _ type: MMSTypeSpecification, _ value: MMSValue) {
+            self.fc = fc
+            self.path = path
+            self.type = type
+            self.value = value
+        }
+    }
+
+    /// Builds the nested type and value from leaves; the order of data objects and attributes is the
+    /// order of first appearance, FCs are sorted alphabetically (as IEC 61850-8-1 servers list them).
+    public init(name: String, attributes: [Attribute]) {
+        self.name = name
+        final class Node {
+            var children: [(String, Node)] = []
+            var leaf: (MMSTypeSpecification, MMSValue)?
+            func child(_ name: String) -> Node {
+                if let existing = children.first(where: { $0.0 == name }) { return existing.1 }
+                let node = Node()
+                children.append((name, node))
+                return node
+            }
+            func build() -> (MMSTypeSpecification, MMSValue) {
+                if let leaf { return leaf }
+                let built = children.map { ($0.0, $0.1.build()) }
+                return (.structure(components: built.map { MMSComponent(name: $0.0, type: $0.1.0) }, packed: false),
+                        .structure(built.map { $0.1.1 }))
+            }
+        }
+        let root = Node()
+        for attribute in attributes {
+            var node = root.child(attribute.fc.rawValue)
+            for name in attribute.path { node = node.child(name) }
+            node.leaf = (attribute.type, attribute.value)
+        }
+        root.children.sort { $0.0 < $1.0 }
+        (type, value) = root.build()
+    }
+
+    /// The type and value at a component path (`[FC, DO, DA…]`), or `nil` when it does not exist.
+    public func lookup(_ path: ArraySlice<String>) -> (type: MMSTypeSpecification, value: MMSValue)? {
+        var type = self.type
+        var value = self.value
+        for name in path {
+            guard case .structure(let components, _) = type, case .structure(let values) = value,
+                  let index = components.firstIndex(where: { $0.name == name }), index < values.count else { return nil }
+            type = components[index].type
+            value = values[index]
+        }
+        return (type, value)
+    }
+
+    /// Replaces the value at a component path; `false` when the path does not exist.
+    @discardableResult
+    public mutating func setValue(_ newValue: MMSValue, at path: ArraySlice<String>) -> Bool {
+        guard let updated = Self.replacing(in: value, type: type, path: path, with: newValue) else { return false }
+        value = updated
+        return true
+    }
+
+    private static func replacing(in value: MMSValue, type: MMSTypeSpecification, path: ArraySlice<String>, with newValue: MMSValue) -> MMSValue? {
+        guard let name = path.first else { return newValue }
+        guard case .structure(let components, _) = type, case .structure(var values) = value,
+              let index = components.firstIndex(where: { $0.name == name }), index < values.count,
+              let child = replacing(in: values[index], type: components[index].type, path: path.dropFirst(), with: newValue) else { return nil }
+        values[index] = child
+        return .structure(values)
+    }
+
+    /// Every MMS name this LN contributes to GetNameList: `LN`, `LN$FC`, `LN$FC$DO`, … in depth-first order.
+    var mmsNames: [String] {
+        var names: [String] = []
+        func walk(_ type: MMSTypeSpecification, _ prefix: String) {
+            names.append(prefix)
+            for component in type.components { walk(component.type, prefix + "$" + component.name) }
+        }
+        walk(type, name)
+        return names
+    }
+}
+
+/// A logical device as served: an MMS domain.
+public struct ServedLogicalDevice: Sendable, Hashable {
+    /// The LD name (IED name + LD inst), e.g. `DEMOIEDGenericIO`.
+    public var name: String
+    /// Its logical nodes.
+    public var logicalNodes: [ServedLogicalNode]
+
+    /// Creates a logical device.
+    public init(name: String, logicalNodes: [ServedLogicalNode]) {
+        self.name = name
+        self.logicalNodes = logicalNodes
+    }
+}
+
+/// The whole model a server hosts.
+public struct ServedModel: Sendable, Hashable {
+    /// The logical devices.
+    public var logicalDevices: [ServedLogicalDevice]
+
+    /// Creates a model.
+    public init(logicalDevices: [ServedLogicalDevice]) { self.logicalDevices = logicalDevices }
+
+    /// Index of the LN that an MMS item (`LN$FC$…`) in `domain` names, and the component path below it.
+    func locate(domain: String, item: String) -> (device: Int, node: Int, path: ArraySlice<String>)? {
+        let parts = item.split(separator: "$", omittingEmptySubsequences: false).map(String.init)
+        guard let ln = parts.first,
+              let device = logicalDevices.firstIndex(where: { $0.name == domain }),
+              let node = logicalDevices[device].logicalNodes.firstIndex(where: { $0.name == ln }) else { return nil }
+        return (device, node, parts.dropFirst())
+    }
+}
+
+extension MMSTypeSpecification {
+    /// Whether `value` has this type's shape (used to refuse writes of the wrong type).
+    public func accepts(_ value: MMSValue) -> Bool {
+        switch (value, self) {
+        case (.boolean, .boolean), (.integer, .integer), (.unsigned, .unsigned), (.generalizedTime, .generalizedTime),
+             (.utcTime, .utcTime), (.binaryTime, .binaryTime), (.bcd, .bcd), (.objectIdentifier, .objectIdentifier):
+            return true
+        case (.bitString(let bits), .bitString(let size)):
+            return size < 0 ? bits.count <= Int(-Int64(size)) : bits.count == Int(size)
+        case (.octetString(let octets), .octetString(let size)):
+            return size < 0 ? octets.count <= Int(-Int64(size)) : octets.count == Int(size)
+        case (.visibleString(let text), .visibleString(let size)):
+            return size == 0 || text.utf8.count <= Int(abs(Int64(size)))
+        case (.mmsString(let text), .mmsString(let size)):
+            return size == 0 || text.count <= Int(abs(Int64(size)))
+        case (.float, .floatingPoint(let width, _)): return width == 32
+        case (.double, .floatingPoint(let width, _)): return width == 64
+        case (.structure(let items), .structure(let components, _)):
+            return items.count == components.count && zip(items, components).allSatisfy { $1.type.accepts($0) }
+        case (.array(let items), .array(let count, _, let element)):
+            return items.count == Int(count) && items.allSatisfy { element.accepts($0) }
+        default:
+            return false
+        }
+    }
+}

@@ -1,0 +1,152 @@
+// The MMS services a server answers, as a pure function of (model, request) → response, so they can
+// be tested without sockets.
+
+/// Which functional constraints clients may write (IEC 61850-7-2 §11.3.3; default SP, SV, SE).
+public struct WriteAccessPolicy: Sendable, Hashable {
+    /// The writable FCs.
+    public var writable: Set<FunctionalConstraint>
+
+    /// Creates a policy.
+    public init(writable: Set<FunctionalConstraint> = [.SP, .SV, .SE]) { self.writable = writable }
+}
+
+/// Identity, limits and policies of a server.
+public struct IEDServerConfiguration: Sendable, Hashable {
+    /// The address to bind. Default `127.0.0.1`.
+    public var host = "127.0.0.1"
+    /// The TCP port; 0 lets the system choose (read it from ``IEDServer/port`` after start). Default 102.
+    public var port = 102
+    /// The most associations served at once; further connections are closed at once. Default 16.
+    public var maxAssociations = 16
+    /// Identify's vendor, model and revision.
+    public var identity = DeviceIdentity(vendor: "swift-iec61850", model: "IEDServer", revision: "0.1")
+    /// Initiate limits.
+    public var limits = MMSServerLimits()
+    /// Writable FCs.
+    public var writeAccess = WriteAccessPolicy()
+
+    /// The defaults.
+    public init() {}
+}
+
+enum ServerServices {
+    /// Answers one confirmed request against `model`.
+    static func respond(to request: MMSConfirmedRequest, invokeID: UInt32, model: inout ServedModel,
+                        configuration: IEDServerConfiguration, maxPDUSize: Int) -> MMSPDU {
+        func error(_ errorClass: MMSServiceError.ErrorClass, _ code: Int64) -> MMSPDU {
+            .confirmedError(invokeID: invokeID, MMSServiceError(errorClass: errorClass, code: code))
+        }
+        switch request {
+        case .identify:
+            let identity = configuration.identity
+            return .confirmedResponse(invokeID: invokeID, .identify(vendor: identity.vendor, model: identity.model, revision: identity.revision))
+
+        case .getNameList(let objectClass, let scope, let continueAfter):
+            var names: [String]
+            switch (objectClass, scope) {
+            case (.domain, .vmd):
+                names = model.logicalDevices.map(\.name)
+            case (.namedVariable, .domain(let domain)):
+                guard let device = model.logicalDevices.first(where: { $0.name == domain }) else { return error(.access, 2) }
+                names = device.logicalNodes.flatMap(\.mmsNames)
+            case (.namedVariableList, .domain(let domain)), (.journal, .domain(let domain)):
+                guard model.logicalDevices.contains(where: { $0.name == domain }) else { return error(.access, 2) }
+                names = []
+            case (.namedVariableList, .association), (.namedVariable, .vmd), (.namedVariableList, .vmd), (.journal, .vmd):
+                names = []
+            default:
+                return error(.access, 1)
+            }
+            names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            if let continueAfter {
+                names = Array(names.drop { !continueAfter.utf8.lexicographicallyPrecedes($0.utf8) })
+            }
+            // Fill the page up to the PDU size, leaving room for the envelope.
+            var page: [String] = []
+            var size = 24
+            for name in names {
+                let cost = name.utf8.count + 4
+                if size + cost > maxPDUSize { break }
+                page.append(name)
+                size += cost
+            }
+            return .confirmedResponse(invokeID: invokeID, .getNameList(identifiers: page, moreFollows: page.count < names.count))
+
+        case .getVariableAccessAttributes(let name):
+            guard case .domainSpecific(let domain, let item) = name,
+                  let (device, node, path) = model.locate(domain: domain, item: item),
+                  let found = model.logicalDevices[device].logicalNodes[node].lookup(path) else { return error(.access, 2) }
+            return .confirmedResponse(invokeID: invokeID, .getVariableAccessAttributes(deletable: false, type: found.type))
+
+        case .read(_, .listOfVariables(let variables)):
+            let results = variables.map { variable -> AccessResult in
+                guard case .domainSpecific(let domain, let item) = variable.name,
+                      let (device, node, path) = model.locate(domain: domain, item: item),
+                      let found = model.logicalDevices[device].logicalNodes[node].lookup(path) else { return .failure(.objectNonExistent) }
+                guard let access = variable.alternateAccess else { return .success(found.value) }
+                return select(found, access.path[...]).map(AccessResult.success) ?? .failure(.objectNonExistent)
+            }
+            return .confirmedResponse(invokeID: invokeID, .read(results))
+
+        case .write(.listOfVariables(let variables), let values):
+            guard variables.count == values.count else { return .reject(.confirmedRequest(invokeID: invokeID, reason: 4)) }
+            var results: [DataAccessError?] = []
+            for (variable, value) in zip(variables, values) {
+                guard case .domainSpecific(let domain, let item) = variable.name, variable.alternateAccess == nil,
+                      let (device, node, path) = model.locate(domain: domain, item: item),
+                      let found = model.logicalDevices[device].logicalNodes[node].lookup(path) else {
+                    results.append(.objectNonExistent)
+                    continue
+                }
+                guard let fcName = path.first, let fc = FunctionalConstraint(rawValue: fcName),
+                      configuration.writeAccess.writable.contains(fc) else {
+                    results.append(.objectAccessDenied)
+                    continue
+                }
+                guard found.type.accepts(value) else {
+                    results.append(.typeInconsistent)
+                    continue
+                }
+                model.logicalDevices[device].logicalNodes[node].setValue(value, at: path)
+                results.append(nil)
+            }
+            return .confirmedResponse(invokeID: invokeID, .write(results))
+
+        case .read(_, .variableListName), .write(.variableListName, _):
+            return error(.access, 2)  // datasets arrive with issue #5
+
+        case .getNamedVariableListAttributes, .defineNamedVariableList, .deleteNamedVariableList, .unsupported:
+            return .reject(.confirmedRequest(invokeID: invokeID, reason: 1))
+        }
+    }
+
+    /// Applies an alternate access (components and array elements) to a value.
+    static func select(_ found: (type: MMSTypeSpecification, value: MMSValue), _ path: ArraySlice<MMSAccessSelection>) -> MMSValue? {
+        guard let selection = path.first else { return found.value }
+        switch (selection, found.type, found.value) {
+        case (.component(let name), .structure(let components, _), .structure(let values)):
+            guard let index = components.firstIndex(where: { $0.name == name }), index < values.count else { return nil }
+            return select((components[index].type, values[index]), path.dropFirst())
+        case (.index(let index), .array(_, _, let element), .array(let values)):
+            guard Int(index) < values.count else { return nil }
+            return select((element, values[Int(index)]), path.dropFirst())
+        case (.indexRange(let low, let count), .array(_, _, let element), .array(let values)):
+            guard Int(low) + Int(count) <= values.count else { return nil }
+            var selected: [MMSValue] = []
+            for value in values[Int(low)..<(Int(low) + Int(count))] {
+                guard let inner = select((element, value), path.dropFirst()) else { return nil }
+                selected.append(inner)
+            }
+            return .array(selected)
+        case (.allElements, .array(_, _, let element), .array(let values)):
+            var selected: [MMSValue] = []
+            for value in values {
+                guard let inner = select((element, value), path.dropFirst()) else { return nil }
+                selected.append(inner)
+            }
+            return .array(selected)
+        default:
+            return nil
+        }
+    }
+}
