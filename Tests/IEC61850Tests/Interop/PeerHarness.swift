@@ -239,15 +239,24 @@ final class PeerServer: Sendable {
     }
 }
 
+/// A peer client's exit status and the JSON object it printed.
+struct PeerReply: @unchecked Sendable {
+    // @unchecked: `json` is produced once by JSONSerialization and never mutated afterwards; it only
+    // holds immutable Foundation values (dictionaries, arrays, strings, numbers).
+    let status: Int32
+    let json: [String: Any]
+}
+
 /// Runs a peer's client.py once and parses its JSON output.
-func runPeerClient(_ peer: Peer, port: Int, _ arguments: [String]) throws -> (status: Int32, json: [String: Any]) {
+func runPeerClient(_ peer: Peer, port: Int, _ arguments: [String]) throws -> PeerReply {
     try PeerEnvironment.ensurePeersInstalled()
     let (status, output) = try PeerEnvironment.run(PeerEnvironment.python,
                                                    [peer.folder.appendingPathComponent("client.py").path, "127.0.0.1:\(port)"] + arguments)
-    let line = output.split(separator: "\n").last(where: { $0.hasPrefix("{") }).map(String.init) ?? "{}"
-    let json = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
+    // Clients print one JSON object, on one line or indented over several.
+    let text = output.firstIndex(of: "{").map { String(output[$0...]) } ?? "{}"
+    let json = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
     if json.isEmpty { throw PeerHarnessError.clientFailed("\(peer) client.py \(arguments): \(output)") }
-    return (status, json)
+    return PeerReply(status: status, json: json)
 }
 
 /// Runs blocking process work on a thread of its own, so the Swift concurrency pool (two threads on

@@ -1,0 +1,106 @@
+// Hostile clients against our server: it drops the offender and keeps serving everyone else.
+
+#if canImport(Glibc)
+import Glibc
+#endif
+import IEC61850
+import Testing
+
+/// A raw TCP connection to 127.0.0.1:port (blocking, for hostile byte streams).
+struct RawConnection {
+    let fd: Int32
+
+    init(port: Int) {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    func send(_ bytes: [UInt8]) { _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } }
+
+    /// Reads until the server closes (returns true) or the 5 s receive timeout (returns false).
+    func closedByServer() -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n == 0 { return true }
+            if n < 0 { return errno == ECONNRESET }
+        }
+    }
+
+    func close() { _ = Glibc.close(fd) }
+}
+
+@Suite("Server robustness against hostile clients", .timeLimit(.minutes(2)))
+struct ServerRobustnessTests {
+    func stillServes(_ port: Int) async throws {
+        try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
+            let value = try await client.read(Float.self, "\(DemoIED.logicalDevice)/GGIO1.AnIn1.mag.f", fc: .MX)
+            #expect(value == 1.5)
+        }
+    }
+
+    @Test("garbage after connect: the connection is closed, others keep working")
+    func garbage() async throws {
+        try await withDemoServer { _, port in
+            let raw = RawConnection(port: port)
+            raw.send(Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+            #expect(try await offload { raw.closedByServer() })
+            raw.close()
+            try await stillServes(port)
+        }
+    }
+
+    @Test("absurd TPKT length and a COTP TPDU of another class are refused")
+    func absurdFrames() async throws {
+        try await withDemoServer { _, port in
+            for frame: [UInt8] in [[0x03, 0x00, 0xFF, 0xFF, 0x00], [0x03, 0x00, 0x00, 0x0B, 0x06, 0xE0, 0, 0, 0, 1, 0x40]] {
+                let raw = RawConnection(port: port)
+                raw.send(frame)
+                #expect(try await offload { raw.closedByServer() })
+                raw.close()
+            }
+            try await stillServes(port)
+        }
+    }
+
+    @Test("an abrupt disconnect in the middle of a PDU leaves the server serving")
+    func abruptDisconnect() async throws {
+        try await withDemoServer { _, port in
+            let raw = RawConnection(port: port)
+            raw.send([0x03, 0x00, 0x00, 0x40, 0x02, 0xF0])  // announces 64 octets, sends 6
+            raw.close()
+            try await stillServes(port)
+        }
+    }
+
+    @Test("associations beyond the limit are closed; the admitted ones keep working")
+    func associationLimit() async throws {
+        var configuration = IEDServerConfiguration()
+        configuration.port = 0
+        configuration.maxAssociations = 2
+        let server = IEDServer(model: DemoIED.model(), configuration: configuration)
+        try await server.start()
+        let port = try #require(server.port)
+        let first = try await IEC61850Client.connect(host: "127.0.0.1", port: port)
+        let second = try await IEC61850Client.connect(host: "127.0.0.1", port: port)
+        await #expect(throws: IEC61850Error.self) { _ = try await IEC61850Client.connect(host: "127.0.0.1", port: port) }
+        #expect(try await first.read(Float.self, "\(DemoIED.logicalDevice)/GGIO1.AnIn1.mag.f", fc: .MX) == 1.5)
+        await second.close()
+        // The server frees the slot when it sees the TCP close, just after the release completes.
+        var third: IEC61850Client?
+        for _ in 0..<100 where third == nil {
+            third = try? await IEC61850Client.connect(host: "127.0.0.1", port: port)
+            if third == nil { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(third != nil, "the freed association slot was not reusable")
+        await third?.close()
+        await first.close()
+        await server.shutdown()
+    }
+}
