@@ -103,4 +103,53 @@ struct ServerRobustnessTests {
         await first.close()
         await server.shutdown()
     }
+
+    @Test("an Initiate with absurd sizes is negotiated down to the server's limits")
+    func absurdInitiate() async throws {
+        try await withDemoServer { server, port in
+            var configuration = IEC61850ClientConfiguration()
+            configuration.mms.maxPDUSize = .max
+            configuration.mms.maxOutstanding = .max
+            configuration.mms.dataStructureNestingLevel = .max
+            try await IEC61850Client.withConnection(to: "127.0.0.1", port: port, configuration: configuration) { (client: IEC61850Client) async throws in
+                let negotiated = await client.negotiatedParameters
+                #expect(negotiated.maxPDUSize == server.configuration.limits.maxPDUSize)
+                #expect(negotiated.maxOutstandingCalling == server.configuration.limits.maxOutstanding)
+                #expect(negotiated.dataStructureNestingLevel == server.configuration.limits.dataStructureNestingLevel)
+                let value = try await client.read(Float.self, "\(DemoIED.logicalDevice)/GGIO1.AnIn1.mag.f", fc: .MX)
+                #expect(value == 1.5)
+            }
+        }
+    }
+
+    @Test("a read of 10 000 nonexistent items: every item fails alone, the server keeps serving")
+    func tenThousandMissingItems() async throws {
+        try await withDemoServer { _, port in
+            try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
+                let items = (0..<10_000).map { (ObjectReference(logicalDevice: DemoIED.logicalDevice, logicalNode: "GGIO1", path: ["Missing\($0)"]), FunctionalConstraint.ST) }
+                let results = try await client.read(items)
+                #expect(results.count == 10_000)
+                #expect(results.allSatisfy { $0 == .failure(.objectNonExistent) })
+            }
+            try await stillServes(port)
+        }
+    }
+
+    @Test("a response that would exceed the negotiated PDU size is a pdu-size ServiceError, not a truncated PDU")
+    func oversizedResponse() async throws {
+        var configuration = IEDServerConfiguration()
+        configuration.port = 0
+        configuration.limits.maxPDUSize = 128
+        let server = IEDServer(model: DemoIED.model(), configuration: configuration)
+        try await server.start()
+        let port = try #require(server.port)
+        try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
+            #expect(await client.negotiatedParameters.maxPDUSize == 128)
+            let error = await #expect(throws: IEC61850Error.self) { try await client.read("\(DemoIED.logicalDevice)/GGIO1", fc: .ST) }
+            #expect(error?.serviceError == MMSServiceError(errorClass: .service, code: 3))
+            let value = try await client.read(Float.self, "\(DemoIED.logicalDevice)/GGIO1.AnIn1.mag.f", fc: .MX)
+            #expect(value == 1.5)
+        }
+        await server.shutdown()
+    }
 }
