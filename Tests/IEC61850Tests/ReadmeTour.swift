@@ -20,3 +20,20 @@ func readmeTour() async throws {
         _ = (power, quality, position, values)
     }
 }
+
+/// The README's serving example; never called.
+func readmeServing() async throws {
+    let relay = IED("RELAY") {
+        LogicalDevice("LD0") {
+            LLN0 { ENC("Mod"); ENS("Beh"); LPL(vendor: "ACME", swRev: "1.0", d: "feeder relay") }
+            LN("MMXU", 1) { MV("TotW"); WYE("A") }
+            LN("XCBR", 1) { DPC("Pos", .on, control: .sboEnhanced) }
+            LN("PTOC", 1) { ACD("Str"); ACT("Op"); ASG("StrVal", 1.2) }
+        }
+    }
+    var configuration = IEDServerConfiguration()
+    configuration.port = 10102
+    let server = IEDServer(model: relay.model, configuration: configuration)
+    try await server.start()
+    try server.update("RELAYLD0/MMXU1.TotW.mag.f", fc: .MX, to: .float(230.4))
+}

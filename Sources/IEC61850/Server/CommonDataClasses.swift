@@ -90,20 +90,37 @@ public enum DemoIED {
     /// The logical device name.
     public static let logicalDevice = "TESTIEDGenericIO"
 
-    /// The demo model.
+    /// The demo model, written with the model DSL.
     public static func model() -> ServedModel {
-        let lln0 = ServedLogicalNode(name: "LLN0", attributes:
-            CDC.enc("Mod") + CDC.ens("Beh") + CDC.ens("Health")
-            + CDC.lpl(vendor: "swift-iec61850", swRev: "0.1", d: "demo IED"))
-        let lphd1 = ServedLogicalNode(name: "LPHD1", attributes:
-            CDC.dpl(vendor: "swift-iec61850") + CDC.ens("PhyHealth") + CDC.sps("Proxy"))
-        let ggio1 = ServedLogicalNode(name: "GGIO1", attributes:
-            CDC.enc("Mod") + CDC.ens("Beh") + CDC.ens("Health")
-            + CDC.lpl(vendor: "swift-iec61850", swRev: "0.1", d: "generic I/O")
-            + CDC.sps("Ind1") + CDC.sps("Ind2", true) + CDC.dps("Pos", .off) + CDC.ins("Cnt1", 0)
-            + CDC.mv("AnIn1", 1.5) + CDC.mv("AnIn2", 2.5)
-            + CDC.spc("SPCSO1") + CDC.asg("StrVal", 1.2))
-        return ServedModel(logicalDevices: [ServedLogicalDevice(name: logicalDevice, logicalNodes: [lln0, lphd1, ggio1])])
+        IED("TESTIED") {
+            LogicalDevice("GenericIO") {
+                LLN0 {
+                    ENC("Mod")
+                    ENS("Beh")
+                    ENS("Health")
+                    LPL(vendor: "swift-iec61850", swRev: "0.1", d: "demo IED", configRev: "1")
+                }
+                LN("LPHD", 1) {
+                    DPL(vendor: "swift-iec61850", model: "demo")
+                    ENS("PhyHealth")
+                    SPS("Proxy")
+                }
+                LN("GGIO", 1) {
+                    ENC("Mod")
+                    ENS("Beh")
+                    ENS("Health")
+                    LPL(vendor: "swift-iec61850", swRev: "0.1", d: "generic I/O")
+                    SPS("Ind1")
+                    SPS("Ind2", true)
+                    DPS("Pos", .off)
+                    INS("Cnt1")
+                    MV("AnIn1", 1.5)
+                    MV("AnIn2", 2.5)
+                    SPC("SPCSO1")
+                    ASG("StrVal", 1.2)
+                }
+            }
+        }.model
     }
 
     /// Changes `GGIO1.Ind1`, `GGIO1.AnIn1` and `GGIO1.Cnt1` (with their timestamps) every `period`
