@@ -1,7 +1,7 @@
 // ISO 9506-2 §14.4.2 DataAccessError.
 
 /// Why the server could not read or write one variable (ISO 9506-2 DataAccessError), reported per item.
-public enum DataAccessError: Sendable, Hashable, CustomStringConvertible {
+public enum DataAccessError: Error, Sendable, Hashable, CustomStringConvertible {
     /// 0: the object was invalidated.
     case objectInvalidated
     /// 1: a hardware fault.

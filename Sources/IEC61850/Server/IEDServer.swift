@@ -18,6 +18,7 @@ public final class IEDServer: Sendable {
     public let configuration: IEDServerConfiguration
     private let model: Mutex<ServedModel>
     private let state = Mutex<(channel: (any Channel)?, associations: Int)>((nil, 0))
+    private let hooks = Mutex<(writes: [WriteHook], reads: [ReadHook])>(([], []))
     private let logger: Logger
 
     /// Creates a server for `model`; call ``start()`` to listen.
@@ -89,6 +90,121 @@ public final class IEDServer: Sendable {
         }
     }
 
+    // MARK: - Application hooks
+
+    /// Calls `handler` for every client write of an object inside `reference` (every write when `nil`),
+    /// after the FC and type checks passed. The handler may be `async`; other requests keep being served
+    /// meanwhile. The most recently added matching handler decides.
+    public func onWrite(_ reference: ObjectReference? = nil, _ handler: @escaping @Sendable (WriteRequest) async -> WriteDecision) {
+        hooks.withLock { $0.writes.append(WriteHook(prefix: reference, handler: handler)) }
+    }
+
+    /// Calls `handler` for every client read of an object inside `reference` (every read when `nil`).
+    /// The most recently added matching handler decides.
+    public func onRead(_ reference: ObjectReference? = nil, _ handler: @escaping @Sendable (ReadRequest) async -> ReadDecision) {
+        hooks.withLock { $0.reads.append(ReadHook(prefix: reference, handler: handler)) }
+    }
+
+    /// Applies several updates atomically: a client read never sees some of them without the others.
+    ///
+    /// - Throws: ``IEC61850Error`` for the first update that names no attribute or has the wrong type;
+    ///   then none of the updates is applied.
+    public func update(_ updates: [(reference: ObjectReference, fc: FunctionalConstraint, value: MMSValue)]) throws(IEC61850Error) {
+        let failure: (Int, DataAccessError)? = model.withLock { model in
+            var staged = model
+            for (index, update) in updates.enumerated() {
+                guard let (device, node, path) = staged.locate(domain: update.reference.logicalDevice, item: update.reference.mmsItemName(fc: update.fc)),
+                      let found = staged.logicalDevices[device].logicalNodes[node].lookup(path) else { return (index, .objectNonExistent) }
+                guard found.type.accepts(update.value) else { return (index, .typeInconsistent) }
+                staged.logicalDevices[device].logicalNodes[node].setValue(update.value, at: path)
+            }
+            model = staged
+            return nil
+        }
+        if let (index, error) = failure {
+            throw IEC61850Error(.dataAccess(error), operation: "update", object: "\(updates[index].reference) [\(updates[index].fc)]")
+        }
+    }
+
+    /// The hooks that apply to a request, or `nil` when none does (then it is answered synchronously).
+    func hooks(for request: MMSConfirmedRequest) -> (writes: [WriteHook], reads: [ReadHook])? {
+        let all = hooks.withLock { $0 }
+        switch request {
+        case .write where !all.writes.isEmpty: return (all.writes, [])
+        case .read where !all.reads.isEmpty: return ([], all.reads)
+        default: return nil
+        }
+    }
+
+    /// Answers a request, consulting the application's handlers.
+    func respondWithHooks(to request: MMSConfirmedRequest, invokeID: UInt32, maxPDUSize: Int,
+                          hooks: (writes: [WriteHook], reads: [ReadHook])) async -> MMSPDU {
+        switch request {
+        case .write(.listOfVariables(let variables), let values) where variables.count == values.count:
+            var results: [DataAccessError?] = []
+            for (variable, value) in zip(variables, values) {
+                // The model decides first: existence, FC policy, type.
+                let check = model.withLock { ServerServices.validateWrite(variable, value, model: $0, configuration: configuration) }
+                guard case .success = check, case .domainSpecific(let domain, let item) = variable.name else {
+                    if case .failure(let error) = check { results.append(error) } else { results.append(.objectNonExistent) }
+                    continue
+                }
+                let (reference, fcOrNil) = ObjectReference.fromMMS(domain: domain, item: item)
+                guard let fc = fcOrNil else {
+                    results.append(.objectAccessDenied)
+                    continue
+                }
+                let hook = hooks.writes.last { $0.prefix?.contains(reference) ?? true }
+                let decision = await hook?.handler(WriteRequest(reference: reference, fc: fc, value: value)) ?? .accept
+                switch decision {
+                case .accept:
+                    let stored = (try? update(reference, fc: fc, to: value)) != nil
+                    results.append(stored ? nil : .objectAccessDenied)
+                case .acceptWithoutStoring:
+                    results.append(nil)
+                case .reject(let error):
+                    results.append(error)
+                }
+            }
+            return .confirmedResponse(invokeID: invokeID, .write(results))
+        case .read(_, .listOfVariables(let variables)):
+            var results: [AccessResult] = []
+            for variable in variables {
+                guard case .confirmedResponse(_, .read(let single)) = respond(to: .read(specificationWithResult: false, .listOfVariables([variable])),
+                                                                            invokeID: invokeID, maxPDUSize: maxPDUSize),
+                      let first = single.first else {
+                    results.append(.failure(.objectAccessDenied))
+                    continue
+                }
+                guard case .success(let current) = first, variable.alternateAccess == nil,
+                      case .domainSpecific(let domain, let item) = variable.name else {
+                    results.append(first)
+                    continue
+                }
+                let (reference, fc) = ObjectReference.fromMMS(domain: domain, item: item)
+                guard let fc, let hook = hooks.reads.last(where: { $0.prefix?.contains(reference) ?? true }) else {
+                    results.append(first)
+                    continue
+                }
+                switch await hook.handler(ReadRequest(reference: reference, fc: fc, current: current)) {
+                case .current:
+                    results.append(first)
+                case .value(let value):
+                    if (try? update(reference, fc: fc, to: value)) != nil {
+                        results.append(.success(value))
+                    } else {
+                        results.append(.failure(.typeInconsistent))
+                    }
+                case .reject(let error):
+                    results.append(.failure(error))
+                }
+            }
+            return .confirmedResponse(invokeID: invokeID, .read(results))
+        default:
+            return respond(to: request, invokeID: invokeID, maxPDUSize: maxPDUSize)
+        }
+    }
+
     func respond(to request: MMSConfirmedRequest, invokeID: UInt32, maxPDUSize: Int) -> MMSPDU {
         let response = model.withLock { model in
             ServerServices.respond(to: request, invokeID: invokeID, model: &model, configuration: configuration, maxPDUSize: maxPDUSize)
@@ -146,12 +262,14 @@ final class MMSServerChannelHandler: ChannelInboundHandler {
         let response: MMSPDU
         switch pdu {
         case .confirmedRequest(let invokeID, let request):
-            var answer = server.respond(to: request, invokeID: invokeID, maxPDUSize: maxPDUSize)
-            if answer.encoded().count > maxPDUSize {
-                // ISO 9506-2: never a truncated PDU; the client may ask for less.
-                answer = .confirmedError(invokeID: invokeID, MMSServiceError(errorClass: .service, code: 3))
+            if let hooks = server.hooks(for: request) {
+                // Application handlers may suspend: answer when they are done; other requests go on.
+                Self.answerLater(server: server, request: request, invokeID: invokeID, maxPDUSize: maxPDUSize, hooks: hooks,
+                                 handler: NIOLoopBound(self, eventLoop: context.eventLoop), channel: context.channel)
+                return
             }
-            response = answer
+            response = Self.bounded(server.respond(to: request, invokeID: invokeID, maxPDUSize: maxPDUSize),
+                                    invokeID: invokeID, maxPDUSize: maxPDUSize)
         case .concludeRequest:
             response = .concludeResponse
         case .confirmedResponse, .confirmedError, .unconfirmed, .reject, .initiateRequest, .initiateResponse, .initiateError,
@@ -159,6 +277,30 @@ final class MMSServerChannelHandler: ChannelInboundHandler {
             response = .reject(.pduError(0))
         }
         if let frames = association.dataFrames(response.encoded()) { write(frames, context: context) }
+    }
+
+    private static func answerLater(server: IEDServer, request: MMSConfirmedRequest, invokeID: UInt32, maxPDUSize: Int,
+                                    hooks: (writes: [WriteHook], reads: [ReadHook]),
+                                    handler: NIOLoopBound<MMSServerChannelHandler>, channel: any Channel) {
+        Task {
+            let answer = await server.respondWithHooks(to: request, invokeID: invokeID, maxPDUSize: maxPDUSize, hooks: hooks)
+            let bounded = bounded(answer, invokeID: invokeID, maxPDUSize: maxPDUSize)
+            channel.eventLoop.execute { handler.value.send(bounded, on: channel) }
+        }
+    }
+
+    /// ISO 9506-2: never a truncated PDU. A response over the negotiated size becomes `service: pdu-size`.
+    static func bounded(_ answer: MMSPDU, invokeID: UInt32, maxPDUSize: Int) -> MMSPDU {
+        guard answer.encoded().count > maxPDUSize else { return answer }
+        return .confirmedError(invokeID: invokeID, MMSServiceError(errorClass: .service, code: 3))
+    }
+
+    /// Sends a response computed off the event loop, if the association is still open.
+    private func send(_ response: MMSPDU, on channel: any Channel) {
+        guard channel.isActive, let frames = association.dataFrames(response.encoded()) else { return }
+        var buffer = channel.allocator.buffer(capacity: frames.count)
+        buffer.writeBytes(frames)
+        channel.writeAndFlush(buffer, promise: nil)
     }
 
     private func write(_ bytes: [UInt8], context: ChannelHandlerContext, thenClose: Bool = false) {

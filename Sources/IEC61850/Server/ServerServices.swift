@@ -92,23 +92,13 @@ enum ServerServices {
             guard variables.count == values.count else { return .reject(.confirmedRequest(invokeID: invokeID, reason: 4)) }
             var results: [DataAccessError?] = []
             for (variable, value) in zip(variables, values) {
-                guard case .domainSpecific(let domain, let item) = variable.name, variable.alternateAccess == nil,
-                      let (device, node, path) = model.locate(domain: domain, item: item),
-                      let found = model.logicalDevices[device].logicalNodes[node].lookup(path) else {
-                    results.append(.objectNonExistent)
-                    continue
+                switch validateWrite(variable, value, model: model, configuration: configuration) {
+                case .failure(let error):
+                    results.append(error)
+                case .success(let target):
+                    model.logicalDevices[target.device].logicalNodes[target.node].setValue(value, at: target.path)
+                    results.append(nil)
                 }
-                guard let fcName = path.first, let fc = FunctionalConstraint(rawValue: fcName),
-                      configuration.writeAccess.writable.contains(fc) else {
-                    results.append(.objectAccessDenied)
-                    continue
-                }
-                guard found.type.accepts(value) else {
-                    results.append(.typeInconsistent)
-                    continue
-                }
-                model.logicalDevices[device].logicalNodes[node].setValue(value, at: path)
-                results.append(nil)
             }
             return .confirmedResponse(invokeID: invokeID, .write(results))
 
@@ -118,6 +108,25 @@ enum ServerServices {
         case .getNamedVariableListAttributes, .defineNamedVariableList, .deleteNamedVariableList, .unsupported:
             return .reject(.confirmedRequest(invokeID: invokeID, reason: 1))
         }
+    }
+
+    /// Where a write lands, once it passed the checks.
+    struct WriteTarget {
+        let device: Int
+        let node: Int
+        let path: ArraySlice<String>
+    }
+
+    /// Checks a write without applying it: the object exists, its FC is writable, the value has its type.
+    static func validateWrite(_ variable: MMSVariableSpecification, _ value: MMSValue, model: ServedModel,
+                              configuration: IEDServerConfiguration) -> Result<WriteTarget, DataAccessError> {
+        guard case .domainSpecific(let domain, let item) = variable.name, variable.alternateAccess == nil,
+              let (device, node, path) = model.locate(domain: domain, item: item),
+              let found = model.logicalDevices[device].logicalNodes[node].lookup(path) else { return .failure(.objectNonExistent) }
+        guard let fcName = path.first, let fc = FunctionalConstraint(rawValue: fcName),
+              configuration.writeAccess.writable.contains(fc) else { return .failure(.objectAccessDenied) }
+        guard found.type.accepts(value) else { return .failure(.typeInconsistent) }
+        return .success(WriteTarget(device: device, node: node, path: path))
     }
 
     /// Applies an alternate access (components and array elements) to a value.

@@ -1,0 +1,78 @@
+// Application handlers on the server: writes and reads decided by (async) application code, seen by a
+// real client (libiec61850) and ours; atomic batch updates.
+
+import IEC61850
+import Testing
+
+@Suite("Server handlers", .serialized)
+struct ServerHandlerTests {
+    @Test("onWrite: accept and store, accept without storing, reject with a DataAccessError — seen by libiec61850")
+    func writeHandler() async throws {
+        try await withDemoServer { server, port in
+            let setting: ObjectReference = "\(ld)/GGIO1.StrVal"
+            let applied = AppliedValues()
+            server.onWrite(setting) { request in
+                await applied.record(request.value)
+                guard case .float(let value) = request.value else { return .reject(.typeInconsistent) }
+                if value > 100 { return .reject(.objectValueInvalid) }
+                return value < 0 ? .acceptWithoutStoring : .accept
+            }
+            let accepted = try await offload { try runPeerClient(.libiec, port: port, ["write", "\(ld)/GGIO1.StrVal.setMag.f", "SP", "float", "42"]) }
+            #expect(accepted.status == 0, "\(accepted.json)")
+            #expect(server.value("\(ld)/GGIO1.StrVal.setMag.f", fc: .SP) == .float(42))
+
+            let rejected = try await offload { try runPeerClient(.libiec, port: port, ["write", "\(ld)/GGIO1.StrVal.setMag.f", "SP", "float", "500"]) }
+            #expect(rejected.status != 0)
+            #expect(rejected.json["iedErrorName"] as? String == "IED_ERROR_OBJECT_VALUE_INVALID", "\(rejected.json)")
+            #expect(server.value("\(ld)/GGIO1.StrVal.setMag.f", fc: .SP) == .float(42))
+
+            try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
+                try await client.write("\(ld)/GGIO1.StrVal.setMag.f", fc: .SP, Float(-1))
+                let stored = try await client.read(Float.self, "\(ld)/GGIO1.StrVal.setMag.f", fc: .SP)
+                #expect(stored == 42)  // accepted without storing
+                // Writes outside the hook's reference are not shown to it.
+                let denied = await #expect(throws: IEC61850Error.self) { try await client.write("\(ld)/GGIO1.Ind1.stVal", fc: .ST, true) }
+                #expect(denied?.dataAccessError == .objectAccessDenied)
+            }
+            #expect(await applied.values == [.float(42), .float(500), .float(-1)])
+        }
+    }
+
+    @Test("onRead: the application supplies or refuses values at read time")
+    func readHandler() async throws {
+        try await withDemoServer { server, port in
+            server.onRead("\(ld)/GGIO1.AnIn2") { request in
+                await Task.yield()
+                if request.reference.path.last == "f" { return .value(.float(99.5)) }
+                return .current
+            }
+            server.onRead("\(ld)/GGIO1.Cnt1") { _ in .reject(.temporarilyUnavailable) }
+            let reply = try await offload { try runPeerClient(.libiec, port: port, ["read", "\(ld)/GGIO1.AnIn2.mag.f", "MX"]) }
+            #expect(dig(reply.json, "value", "value") as? Double == 99.5, "\(reply.json)")
+            try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
+                let error = await #expect(throws: IEC61850Error.self) { try await client.read("\(ld)/GGIO1.Cnt1.stVal", fc: .ST) }
+                #expect(error?.dataAccessError == .temporarilyUnavailable)
+                let other = try await client.read(Float.self, "\(ld)/GGIO1.AnIn1.mag.f", fc: .MX)
+                #expect(other == 1.5)
+            }
+        }
+    }
+
+    @Test("a batch update is atomic: one bad item and none is applied")
+    func batchUpdate() async throws {
+        try await withDemoServer { server, _ in
+            try server.update([("\(ld)/GGIO1.AnIn1.mag.f", .MX, .float(5)), ("\(ld)/GGIO1.Ind1.stVal", .ST, .boolean(true))])
+            #expect(server.value("\(ld)/GGIO1.AnIn1.mag.f", fc: .MX) == .float(5))
+            #expect(server.value("\(ld)/GGIO1.Ind1.stVal", fc: .ST) == .boolean(true))
+            #expect(throws: IEC61850Error.self) {
+                try server.update([("\(ld)/GGIO1.AnIn1.mag.f", .MX, .float(6)), ("\(ld)/GGIO1.Ind1.stVal", .ST, .integer(1))])
+            }
+            #expect(server.value("\(ld)/GGIO1.AnIn1.mag.f", fc: .MX) == .float(5))
+        }
+    }
+}
+
+actor AppliedValues {
+    var values: [MMSValue] = []
+    func record(_ value: MMSValue) { values.append(value) }
+}
