@@ -27,13 +27,19 @@ struct Serve: AsyncParsableCommand {
             printError("cannot listen on \(host):\(port): \(error)")
             throw ExitCode(1)
         }
-        print("listening on \(host):\(server.port ?? port)")
+        printLine("listening on \(host):\(server.port ?? port)")
         let simulation = Task { await DemoIED.simulate(server) }
         await waitForTerminationSignal()
         simulation.cancel()
         await server.shutdown()
-        print("stopped")
+        printLine("stopped")
     }
+}
+
+/// Writes a line to standard output at once (no buffering), for scripts waiting on it.
+func printLine(_ text: String) {
+    var line = text + "\n"
+    line.withUTF8 { buffer in _ = write(1, buffer.baseAddress, buffer.count) }
 }
 
 /// Suspends until SIGINT or SIGTERM.

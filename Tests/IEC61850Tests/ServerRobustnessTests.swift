@@ -4,6 +4,8 @@
 import Glibc
 #endif
 import IEC61850
+import Logging
+import ServiceLifecycle
 import Testing
 
 /// A raw TCP connection to 127.0.0.1:port (blocking, for hostile byte streams).
@@ -151,5 +153,43 @@ struct ServerRobustnessTests {
             #expect(value == 1.5)
         }
         await server.shutdown()
+    }
+}
+
+@Suite("Server lifecycle")
+struct ServerLifecycleTests {
+    @Test("shutdown aborts open associations: the client learns at once, then the port is free")
+    func shutdownAbortsAssociations() async throws {
+        var configuration = IEDServerConfiguration()
+        configuration.port = 0
+        let server = IEDServer(model: DemoIED.model(), configuration: configuration)
+        try await server.start()
+        let port = try #require(server.port)
+        let client = try await IEC61850Client.connect(host: "127.0.0.1", port: port)
+        _ = try await client.identify()
+        await server.shutdown()
+        let error = await #expect(throws: IEC61850Error.self) { _ = try await client.identify() }
+        if case .connectionClosed? = error?.kind {} else { Issue.record("expected connectionClosed, got \(String(describing: error))") }
+        await #expect(throws: IEC61850Error.self) { _ = try await IEC61850Client.connect(host: "127.0.0.1", port: port) }
+    }
+
+    @Test("as a swift-service-lifecycle Service, run() serves until graceful shutdown")
+    func serviceLifecycle() async throws {
+        var configuration = IEDServerConfiguration()
+        configuration.port = 0
+        let server = IEDServer(model: DemoIED.model(), configuration: configuration)
+        try await server.start()
+        let port = try #require(server.port)
+        let group = ServiceGroup(services: [server], logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
+                let value = try await client.read(Float.self, "\(DemoIED.logicalDevice)/GGIO1.AnIn1.mag.f", fc: .MX)
+                #expect(value == 1.5)
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        #expect(server.port == nil)
     }
 }

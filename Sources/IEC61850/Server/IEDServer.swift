@@ -4,6 +4,7 @@
 public import Logging
 import NIOCore
 import NIOPosix
+public import ServiceLifecycle
 import Synchronization
 
 /// An IEC 61850 server hosting a ``ServedModel`` over MMS/TCP.
@@ -13,7 +14,7 @@ import Synchronization
 /// try await server.start()
 /// try server.update("DEMOGenericIO/GGIO1.AnIn1.mag.f", fc: .MX, to: .float(3.5))
 /// ```
-public final class IEDServer: Sendable {
+public final class IEDServer: Service, Sendable {
     /// The configuration the server was created with.
     public let configuration: IEDServerConfiguration
     private let model: Mutex<ServedModel>
@@ -48,7 +49,12 @@ public final class IEDServer: Sendable {
                         channel.close(promise: nil)
                         return
                     }
-                    channel.closeFuture.whenComplete { _ in self.state.withLock { $0.associations -= 1 } }
+                    let key = ObjectIdentifier(channel)
+                    self.associationChannels.withLock { $0[key] = channel }
+                    channel.closeFuture.whenComplete { _ in
+                        self.state.withLock { $0.associations -= 1 }
+                        self.associationChannels.withLock { _ = $0.removeValue(forKey: key) }
+                    }
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(TPKTFrameDecoder()))
                     try channel.pipeline.syncOperations.addHandler(MMSServerChannelHandler(server: self))
                 }
@@ -57,14 +63,32 @@ public final class IEDServer: Sendable {
         state.withLock { $0.channel = channel }
     }
 
-    /// Stops listening and closes every association.
+    /// Runs the server as a swift-service-lifecycle `Service`: starts (unless already started), serves
+    /// until graceful shutdown is requested or the task is cancelled, then shuts down.
+    public func run() async throws {
+        if port == nil { try await start() }
+        try? await gracefulShutdown()
+        await shutdown()
+    }
+
+    /// Stops listening and closes every association: each client gets an ACSE abort (session ABORT)
+    /// before its TCP connection closes, so it knows the association ended.
     public func shutdown() async {
         let channel = state.withLock { state -> (any Channel)? in
             defer { state.channel = nil }
             return state.channel
         }
+        let children = associationChannels.withLock { Array($0.values) }
         try? await channel?.close()
+        for child in children {
+            child.eventLoop.execute {
+                child.pipeline.fireUserInboundEventTriggered(IEDServerShutdown())
+            }
+        }
+        for child in children { try? await child.closeFuture.get() }
     }
+
+    private let associationChannels = Mutex<[ObjectIdentifier: any Channel]>([:])
 
     /// Replaces an attribute's value (the application pushing process data).
     ///
@@ -215,6 +239,9 @@ public final class IEDServer: Sendable {
     var log: Logger { logger }
 }
 
+/// Tells an association's handler that the server is shutting down.
+struct IEDServerShutdown: Sendable {}
+
 /// Runs one association: the pure ``MMSServerAssociation`` plus the services.
 final class MMSServerChannelHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
@@ -317,5 +344,17 @@ final class MMSServerChannelHandler: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         server.log.debug("association closed on error", metadata: ["error": "\(error)"])
         context.close(promise: nil)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is IEDServerShutdown else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        if let frames = association.abortFrames() {
+            write(frames, context: context, thenClose: true)
+        } else {
+            context.close(promise: nil)
+        }
     }
 }

@@ -140,6 +140,19 @@ public struct MMSServerAssociation: Sendable {
         return MMSClientAssociation.frames(sdu: MMSClientAssociation.sessionData(contextID: mmsContext, pdu: pdu), tpduSize: size)
     }
 
+    /// An abort of the association (session ABORT with ACSE ABRT from the service provider side's user);
+    /// `nil` when nothing is associated.
+    public mutating func abortFrames() -> [UInt8]? {
+        guard case .associated(let size, _, let acseContext) = state else {
+            state = .closed
+            return nil
+        }
+        state = .closed
+        let abrt = ACSEAPDU.abort(source: 0).encoded()
+        let ab = SessionSPDU.encode(.abort, userData: PresentationPPDU.encodeAbort(abrt: abrt, acseContextID: acseContext))
+        return MMSClientAssociation.frames(sdu: ab, tpduSize: size)
+    }
+
     /// Marks the association closed.
     public mutating func transportClosed() { state = .closed }
 }

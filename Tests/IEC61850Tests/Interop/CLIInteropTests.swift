@@ -93,3 +93,32 @@ struct CLIInteropTests {
         }
     }
 }
+
+@Suite("iec61850 serve", .serialized)
+struct ServeCommandTests {
+    @Test("serve prints `listening on HOST:PORT`, serves libiec61850's client and stops cleanly on SIGTERM")
+    func serve() async throws {
+        let outPath = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString).out").path
+        defer { try? FileManager.default.removeItem(atPath: outPath) }
+        let child = try ChildProcess.spawn(try cliPath(), ["serve", "--port", "0"], stdoutPath: outPath, stderrPath: "/dev/null")
+        var reaped = false
+        defer { if !reaped { child.terminate(grace: 1) } }
+        var port: Int?
+        for _ in 0..<200 where port == nil {
+            let text = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on ") }) {
+                port = line.split(separator: ":").last.flatMap { Int($0) }
+            } else {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        let bound = try #require(port, "serve did not print `listening on`")
+        let reply = try await offload { try runPeerClient(.libiec, port: bound, ["read", "TESTIEDGenericIO/LLN0.NamPlt.vendor", "DC"]) }
+        #expect(dig(reply.json, "value", "value") as? String == "swift-iec61850")
+        kill(child.pid, SIGTERM)
+        let status = try await offload { child.wait() }
+        reaped = true
+        #expect(status == 0)
+        #expect(((try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "").contains("stopped"))
+    }
+}
