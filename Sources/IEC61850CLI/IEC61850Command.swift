@@ -149,43 +149,53 @@ struct Write: AsyncParsableCommand {
 }
 
 struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Measure read round trips: sequential, or pipelined from several tasks.")
+    static let configuration = CommandConfiguration(abstract: "Measure read round trips: sequential, pipelined from several tasks, or over many associations.")
 
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "Object reference to read, e.g. IED1LD0/GGIO1.AnIn1.mag.f") var reference: String
     @Argument(help: "Functional constraint, e.g. MX") var fc: String
-    @Option(help: "Number of reads.") var count = 5000
-    @Option(help: "Concurrent tasks sharing the association (1 = sequential).") var tasks = 1
+    @Option(help: "Number of reads in all.") var count = 5000
+    @Option(help: "Concurrent tasks per association (1 = sequential).") var tasks = 1
+    @Option(help: "Associations opened to the server; reads are spread over them.") var associations = 1
 
     func run() async throws {
         let ref = try parseReference(reference)
         let fc = try parseFC(fc)
-        guard count > 0, tasks > 0 else { throw ValidationError("--count and --tasks must be positive") }
-        try await connection.run { client in
-            for _ in 0..<min(200, count) { _ = try await client.read(ref, fc: fc) }  // warm-up
-            let clock = ContinuousClock()
+        guard count > 0, tasks > 0, associations > 0 else { throw ValidationError("--count, --tasks and --associations must be positive") }
+        let (host, port) = connection.hostAndPort
+        var clients: [IEC61850Client] = []
+        do {
+            for _ in 0..<associations {
+                clients.append(try await IEC61850Client.connect(host: host, port: port, configuration: connection.clientConfiguration))
+            }
+            for client in clients { for _ in 0..<max(1, min(200, count / associations)) { _ = try await client.read(ref, fc: fc) } }  // warm-up
             let (count, tasks) = (self.count, self.tasks)
-            let executor = client.connection.taskExecutor  // task groups' children keep the event loop too
-            let elapsed = try await clock.measure {
+            let lanes = clients.flatMap { client in (0..<tasks).map { _ in client } }
+            let elapsed = try await ContinuousClock().measure {
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    for task in 0..<tasks {
-                        group.addTask(executorPreference: executor) {
-                            for _ in stride(from: task, to: count, by: tasks) { _ = try await client.read(ref, fc: fc) }
+                    for (lane, client) in lanes.enumerated() {
+                        group.addTask(executorPreference: client.connection.taskExecutor) {
+                            for _ in stride(from: lane, to: count, by: lanes.count) { _ = try await client.read(ref, fc: fc) }
                         }
                     }
                     try await group.waitForAll()
                 }
             }
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let window = await client.negotiatedParameters.maxOutstandingCalling
+            let window = await clients[0].negotiatedParameters.maxOutstandingCalling
+            for client in clients { await client.close() }
             if connection.json {
-                print(JSON.object([("reads", .int(Int64(count))), ("tasks", .int(Int64(tasks))), ("window", .int(Int64(window))),
-                                   ("reads_per_s", .double((Double(count) / seconds).rounded())),
+                print(JSON.object([("reads", .int(Int64(count))), ("associations", .int(Int64(associations))), ("tasks", .int(Int64(tasks))),
+                                   ("window", .int(Int64(window))), ("reads_per_s", .double((Double(count) / seconds).rounded())),
                                    ("us_per_read", .double((seconds / Double(count) * 1e7).rounded() / 10))]).text)
             } else {
-                print("\(count) reads, \(tasks) task(s), window \(window): \(Int(Double(count) / seconds)) reads/s, "
-                      + "\(String(format: seconds / Double(count) * 1e6)) µs per read")
+                print("\(count) reads, \(associations) association(s) × \(tasks) task(s), window \(window): "
+                      + "\(Int(Double(count) / seconds)) reads/s, \(String(format: seconds / Double(count) * 1e6)) µs per read")
             }
+        } catch {
+            for client in clients { await client.abort() }
+            printError("\(error)")
+            throw ExitCode(1)
         }
     }
 }

@@ -15,11 +15,13 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Address to bind.") var host = "127.0.0.1"
     @Option(help: "TCP port (0 = any free port).") var port = 102
+    @Option(help: "The most associations served at once.") var maxAssociations = 100
 
     func run() async throws {
         var configuration = IEDServerConfiguration()
         configuration.host = host
         configuration.port = port
+        configuration.maxAssociations = maxAssociations
         let server = IEDServer(model: DemoIED.model(), configuration: configuration)
         do {
             try await server.start()

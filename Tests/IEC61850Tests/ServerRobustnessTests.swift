@@ -91,7 +91,12 @@ struct ServerRobustnessTests {
         let port = try #require(server.port)
         let first = try await IEC61850Client.connect(host: "127.0.0.1", port: port)
         let second = try await IEC61850Client.connect(host: "127.0.0.1", port: port)
-        await #expect(throws: IEC61850Error.self) { _ = try await IEC61850Client.connect(host: "127.0.0.1", port: port) }
+        let refused = await #expect(throws: IEC61850Error.self) { _ = try await IEC61850Client.connect(host: "127.0.0.1", port: port) }
+        if case .associationRejected(let reason)? = refused?.kind {
+            #expect(reason.contains("transport disconnect"))
+        } else {
+            Issue.record("expected associationRejected, got \(String(describing: refused))")
+        }
         #expect(try await first.read(Float.self, "\(DemoIED.logicalDevice)/GGIO1.AnIn1.mag.f", fc: .MX) == 1.5)
         await second.close()
         // The server frees the slot when it sees the TCP close, just after the release completes.

@@ -45,8 +45,9 @@ public final class IEDServer: Service, Sendable {
                         return true
                     }
                     guard admitted else {
-                        logger.warning("association limit reached; closing the new connection", metadata: ["limit": "\(configuration.maxAssociations)"])
-                        channel.close(promise: nil)
+                        logger.warning("association limit reached; refusing the new connection", metadata: ["limit": "\(configuration.maxAssociations)"])
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(TPKTFrameDecoder()))
+                        try channel.pipeline.syncOperations.addHandler(AssociationRefuser())
                         return
                     }
                     let key = ObjectIdentifier(channel)
@@ -237,6 +238,25 @@ public final class IEDServer: Service, Sendable {
     }
 
     var log: Logger { logger }
+}
+
+/// Answers the COTP connection request of a connection over the association limit with a
+/// disconnect request (ISO 8073 DR, reason 1 "congestion at TSAP"), then closes it.
+final class AssociationRefuser: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let tpdu = unwrapInboundIn(data)
+        let sourceReference = tpdu.getInteger(at: tpdu.readerIndex + 4, as: UInt16.self) ?? 0
+        let dr: [UInt8] = [6, 0x80, UInt8(sourceReference >> 8), UInt8(sourceReference & 0xFF), 0, 0, 1]
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: TPKT.header(payloadLength: dr.count) + dr))).whenComplete { _ in
+            channel.close(promise: nil)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) { context.close(promise: nil) }
 }
 
 /// Tells an association's handler that the server is shutting down.

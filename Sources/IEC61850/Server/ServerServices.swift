@@ -16,8 +16,9 @@ public struct IEDServerConfiguration: Sendable, Hashable {
     public var host = "127.0.0.1"
     /// The TCP port; 0 lets the system choose (read it from ``IEDServer/port`` after start). Default 102.
     public var port = 102
-    /// The most associations served at once; further connections are closed at once. Default 16.
-    public var maxAssociations = 16
+    /// The most associations served at once; a further connection's COTP request is answered with a
+    /// disconnect request. Default 100.
+    public var maxAssociations = 100
     /// Identify's vendor, model and revision.
     public var identity = DeviceIdentity(vendor: "swift-iec61850", model: "IEDServer", revision: "0.1")
     /// Initiate limits.

@@ -257,7 +257,11 @@ public actor MMSClientConnection {
             closeStep = nil
             shutdown(.connectionClosed("released"))
         case .closedByPeer(let reason):
-            shutdown(.connectionClosed(reason))
+            if associateContinuation != nil {
+                failAssociation(.associationRejected(reason))
+            } else {
+                shutdown(.connectionClosed(reason))
+            }
         }
     }
 
