@@ -198,3 +198,51 @@ struct ServerLifecycleTests {
         #expect(server.port == nil)
     }
 }
+
+@Suite("Server timeouts")
+struct ServerTimeoutTests {
+    func server(associationTimeout: Duration = .seconds(10), idleTimeout: Duration? = nil) async throws -> (IEDServer, Int) {
+        var configuration = IEDServerConfiguration()
+        configuration.port = 0
+        configuration.associationTimeout = associationTimeout
+        configuration.idleTimeout = idleTimeout
+        let server = IEDServer(model: DemoIED.model(), configuration: configuration)
+        try await server.start()
+        return (server, try #require(server.port))
+    }
+
+    @Test("a client that drips one byte at a time never completes the association and is dropped; others are served")
+    func slowClient() async throws {
+        let (server, port) = try await server(associationTimeout: .milliseconds(300))
+        let raw = RawConnection(port: port)
+        let connectRequest: [UInt8] = [0x03, 0x00, 0x00, 0x16, 0x11, 0xE0, 0, 0, 0, 1, 0, 0xC0, 1, 0x0D, 0xC1, 2, 0, 1, 0xC2, 2, 0, 1]
+        let dripped = try await offload { () -> Bool in
+            for byte in connectRequest {
+                raw.send([byte])
+                usleep(100_000)
+            }
+            return raw.closedByServer()
+        }
+        #expect(dripped)
+        raw.close()
+        try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
+            let value = try await client.read(Float.self, "\(DemoIED.logicalDevice)/GGIO1.AnIn1.mag.f", fc: .MX)
+            #expect(value == 1.5)
+        }
+        await server.shutdown()
+    }
+
+    @Test("with an idle timeout, a silent association is aborted and the client is told")
+    func idleAssociation() async throws {
+        let (server, port) = try await server(idleTimeout: .milliseconds(300))
+        let client = try await IEC61850Client.connect(host: "127.0.0.1", port: port)
+        _ = try await client.identify()
+        var connected = true
+        for _ in 0..<100 where connected {
+            try await Task.sleep(for: .milliseconds(50))
+            connected = await client.isConnected
+        }
+        #expect(!connected, "the idle association was not aborted")
+        await server.shutdown()
+    }
+}

@@ -56,6 +56,9 @@ public final class IEDServer: Service, Sendable {
                         self.state.withLock { $0.associations -= 1 }
                         self.associationChannels.withLock { _ = $0.removeValue(forKey: key) }
                     }
+                    if let idle = configuration.idleTimeout {
+                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: TimeAmount(idle)))
+                    }
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(TPKTFrameDecoder()))
                     try channel.pipeline.syncOperations.addHandler(MMSServerChannelHandler(server: self))
                 }
@@ -269,6 +272,7 @@ final class MMSServerChannelHandler: ChannelInboundHandler {
 
     private var association: MMSServerAssociation
     private let server: IEDServer
+    private var associationDeadline: Scheduled<Void>?
 
     init(server: IEDServer) {
         self.server = server
@@ -366,8 +370,24 @@ final class MMSServerChannelHandler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let channel = context.channel
+        associationDeadline = context.eventLoop.scheduleTask(in: TimeAmount(server.configuration.associationTimeout)) {
+            guard bound.value.association.negotiated == nil else { return }
+            bound.value.server.log.info("closing a connection that did not associate in time")
+            channel.close(promise: nil)
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        associationDeadline?.cancel()
+    }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        guard event is IEDServerShutdown else {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            server.log.info("aborting an idle association")
+        } else if !(event is IEDServerShutdown) {
             context.fireUserInboundEventTriggered(event)
             return
         }
