@@ -101,10 +101,9 @@ public final class IEDServer: Service, Sendable {
     public func update(_ reference: ObjectReference, fc: FunctionalConstraint, to value: MMSValue) throws(IEC61850Error) {
         let object = "\(reference) [\(fc)]"
         let result: DataAccessError? = model.withLock { model in
-            guard let (device, node, path) = model.locate(domain: reference.logicalDevice, item: reference.mmsItemName(fc: fc)),
-                  let found = model.logicalDevices[device].logicalNodes[node].lookup(path) else { return .objectNonExistent }
-            guard found.type.accepts(value) else { return .typeInconsistent }
-            model.logicalDevices[device].logicalNodes[node].setValue(value, at: path)
+            guard let location = model.find(reference, fc: fc) else { return .objectNonExistent }
+            guard location.type.accepts(value) else { return .typeInconsistent }
+            model.set(value, at: location)
             return nil
         }
         if let result { throw IEC61850Error(.dataAccess(result), operation: "update", object: object) }
@@ -113,8 +112,7 @@ public final class IEDServer: Service, Sendable {
     /// The current value of an attribute.
     public func value(_ reference: ObjectReference, fc: FunctionalConstraint) -> MMSValue? {
         model.withLock { model in
-            guard let (device, node, path) = model.locate(domain: reference.logicalDevice, item: reference.mmsItemName(fc: fc)) else { return nil }
-            return model.logicalDevices[device].logicalNodes[node].lookup(path)?.value
+            model.find(reference, fc: fc)?.value
         }
     }
 
@@ -141,10 +139,9 @@ public final class IEDServer: Service, Sendable {
         let failure: (Int, DataAccessError)? = model.withLock { model in
             var staged = model
             for (index, update) in updates.enumerated() {
-                guard let (device, node, path) = staged.locate(domain: update.reference.logicalDevice, item: update.reference.mmsItemName(fc: update.fc)),
-                      let found = staged.logicalDevices[device].logicalNodes[node].lookup(path) else { return (index, .objectNonExistent) }
-                guard found.type.accepts(update.value) else { return (index, .typeInconsistent) }
-                staged.logicalDevices[device].logicalNodes[node].setValue(update.value, at: path)
+                guard let location = staged.find(update.reference, fc: update.fc) else { return (index, .objectNonExistent) }
+                guard location.type.accepts(update.value) else { return (index, .typeInconsistent) }
+                staged.set(update.value, at: location)
             }
             model = staged
             return nil

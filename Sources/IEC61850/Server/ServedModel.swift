@@ -124,13 +124,34 @@ public struct ServedModel: Sendable, Hashable {
     /// Creates a model.
     public init(logicalDevices: [ServedLogicalDevice]) { self.logicalDevices = logicalDevices }
 
-    /// Index of the LN that an MMS item (`LN$FC$…`) in `domain` names, and the component path below it.
-    func locate(domain: String, item: String) -> (device: Int, node: Int, path: ArraySlice<String>)? {
+    /// Where an MMS variable lives and what it is: the LD and LN indices, the component path below the
+    /// LN, and the type and value found there.
+    struct Location {
+        let device: Int
+        let node: Int
+        let path: ArraySlice<String>
+        let type: MMSTypeSpecification
+        let value: MMSValue
+    }
+
+    /// Finds the MMS variable `item` (`LN$FC$…`) in `domain`; `nil` when it does not exist.
+    func find(domain: String, item: String) -> Location? {
         let parts = item.split(separator: "$", omittingEmptySubsequences: false).map(String.init)
         guard let ln = parts.first,
               let device = logicalDevices.firstIndex(where: { $0.name == domain }),
-              let node = logicalDevices[device].logicalNodes.firstIndex(where: { $0.name == ln }) else { return nil }
-        return (device, node, parts.dropFirst())
+              let node = logicalDevices[device].logicalNodes.firstIndex(where: { $0.name == ln }),
+              let found = logicalDevices[device].logicalNodes[node].lookup(parts.dropFirst()) else { return nil }
+        return Location(device: device, node: node, path: parts.dropFirst(), type: found.type, value: found.value)
+    }
+
+    /// Finds the attribute `reference` under `fc`.
+    func find(_ reference: ObjectReference, fc: FunctionalConstraint) -> Location? {
+        find(domain: reference.logicalDevice, item: reference.mmsItemName(fc: fc))
+    }
+
+    /// Stores `value` at a location found by ``find(domain:item:)``.
+    mutating func set(_ value: MMSValue, at location: Location) {
+        logicalDevices[location.device].logicalNodes[location.node].setValue(value, at: location.path)
     }
 }
 

@@ -80,18 +80,18 @@ enum ServerServices {
             return .confirmedResponse(invokeID: invokeID, .getNameList(identifiers: page, moreFollows: page.count < names.count))
 
         case .getVariableAccessAttributes(let name):
-            guard case .domainSpecific(let domain, let item) = name,
-                  let (device, node, path) = model.locate(domain: domain, item: item),
-                  let found = model.logicalDevices[device].logicalNodes[node].lookup(path) else { return error(.access, 2) }
+            guard case .domainSpecific(let domain, let item) = name, let found = model.find(domain: domain, item: item) else {
+                return error(.access, 2)
+            }
             return .confirmedResponse(invokeID: invokeID, .getVariableAccessAttributes(deletable: false, type: found.type))
 
         case .read(_, .listOfVariables(let variables)):
             let results = variables.map { variable -> AccessResult in
-                guard case .domainSpecific(let domain, let item) = variable.name,
-                      let (device, node, path) = model.locate(domain: domain, item: item),
-                      let found = model.logicalDevices[device].logicalNodes[node].lookup(path) else { return .failure(.objectNonExistent) }
+                guard case .domainSpecific(let domain, let item) = variable.name, let found = model.find(domain: domain, item: item) else {
+                    return .failure(.objectNonExistent)
+                }
                 guard let access = variable.alternateAccess else { return .success(found.value) }
-                return select(found, access.path[...]).map(AccessResult.success) ?? .failure(.objectNonExistent)
+                return select((found.type, found.value), access.path[...]).map(AccessResult.success) ?? .failure(.objectNonExistent)
             }
             return .confirmedResponse(invokeID: invokeID, .read(results))
 
@@ -103,7 +103,7 @@ enum ServerServices {
                 case .failure(let error):
                     results.append(error)
                 case .success(let target):
-                    model.logicalDevices[target.device].logicalNodes[target.node].setValue(value, at: target.path)
+                    model.set(value, at: target)
                     results.append(nil)
                 }
             }
@@ -117,23 +117,15 @@ enum ServerServices {
         }
     }
 
-    /// Where a write lands, once it passed the checks.
-    struct WriteTarget {
-        let device: Int
-        let node: Int
-        let path: ArraySlice<String>
-    }
-
     /// Checks a write without applying it: the object exists, its FC is writable, the value has its type.
     static func validateWrite(_ variable: MMSVariableSpecification, _ value: MMSValue, model: ServedModel,
-                              configuration: IEDServerConfiguration) -> Result<WriteTarget, DataAccessError> {
+                              configuration: IEDServerConfiguration) -> Result<ServedModel.Location, DataAccessError> {
         guard case .domainSpecific(let domain, let item) = variable.name, variable.alternateAccess == nil,
-              let (device, node, path) = model.locate(domain: domain, item: item),
-              let found = model.logicalDevices[device].logicalNodes[node].lookup(path) else { return .failure(.objectNonExistent) }
-        guard let fcName = path.first, let fc = FunctionalConstraint(rawValue: fcName),
+              let found = model.find(domain: domain, item: item) else { return .failure(.objectNonExistent) }
+        guard let fcName = found.path.first, let fc = FunctionalConstraint(rawValue: fcName),
               configuration.writeAccess.writable.contains(fc) else { return .failure(.objectAccessDenied) }
         guard found.type.accepts(value) else { return .failure(.typeInconsistent) }
-        return .success(WriteTarget(device: device, node: node, path: path))
+        return .success(found)
     }
 
     /// Applies an alternate access (components and array elements) to a value.
