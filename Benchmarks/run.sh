@@ -21,3 +21,21 @@ echo "libiec61850 server on port $port"
 (cd "$here" && IEC61850_BENCH_PORT=$port swift package --allow-writing-to-package-directory benchmark "$@")
 echo "libiec61850's own client (bench_reads.py, 5000 sequential reads) against the same server:"
 "$venv/bin/python" "$shared/peers/libiec/bench_reads.py" "127.0.0.1:$port" --n 5000
+
+# Many associations: our server (release `iec61850 serve`) and the libiec61850 server, same client.
+echo "Building iec61850 (release) for the association benchmark…"
+(cd "$root" && swift build -c release --product iec61850 > /dev/null)
+cli="$root/.build/release/iec61850"
+ours=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$cli" serve --port "$ours" --max-associations 1100 > /tmp/iec61850-bench-ours.out 2>&1 &
+ourpid=$!
+trap 'exec 3>&-; kill $server $ourpid 2>/dev/null; wait $server 2>/dev/null; rm -f "$fifo"' EXIT
+for _ in $(seq 100); do grep -q listening /tmp/iec61850-bench-ours.out 2>/dev/null && break; sleep 0.1; done
+ref=TESTIEDGenericIO/GGIO1.AnIn1.mag.f
+for n in 1 10 100 1000; do
+    echo "our server, $n association(s): $("$cli" bench "127.0.0.1:$ours" "$ref" MX --associations "$n" --count 20000 --timeout 30)"
+    echo "    server memory: $(grep -E 'VmRSS|VmHWM' /proc/$ourpid/status | tr -s ' \t\n' ' ')"
+done
+for n in 1 5; do
+    echo "libiec61850 server, $n association(s): $("$cli" bench "127.0.0.1:$port" "$ref" MX --associations "$n" --count 20000)"
+done
