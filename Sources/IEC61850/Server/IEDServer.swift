@@ -383,6 +383,8 @@ final class MMSServerChannelHandler: ChannelInboundHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            // Before the association completes, the association timeout is the one that applies.
+            guard association.negotiated != nil else { return }
             server.log.info("aborting an idle association")
         } else if !(event is IEDServerShutdown) {
             context.fireUserInboundEventTriggered(event)

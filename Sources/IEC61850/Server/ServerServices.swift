@@ -22,8 +22,8 @@ public struct IEDServerConfiguration: Sendable, Hashable {
     /// A connection that has not completed the association within this time is closed (slow or
     /// silent clients cannot hold a slot). Default 10 s.
     public var associationTimeout: Duration = .seconds(10)
-    /// An association that receives nothing for this long is aborted; `nil` keeps idle associations
-    /// open (clients that only wait for reports are idle by design). Default `nil`.
+    /// An established association that receives nothing for this long is aborted; `nil` keeps idle
+    /// associations open (clients that only wait for reports are idle by design). Default `nil`.
     public var idleTimeout: Duration?
     /// Identify's vendor, model and revision.
     public var identity = DeviceIdentity(vendor: "swift-iec61850", model: "IEDServer", revision: "0.1")
