@@ -20,6 +20,12 @@ public final class IEDServer: Service, Sendable {
     private let model: Mutex<ServedModel>
     private let state = Mutex<(channel: (any Channel)?, associations: Int)>((nil, 0))
     private let hooks = Mutex<(writes: [WriteHook], reads: [ReadHook])>(([], []))
+    private let counters = Mutex(IEDServerStatistics())
+
+    /// How associations and requests went since the server started.
+    public var statistics: IEDServerStatistics { counters.withLock { $0 } }
+
+    func count(_ change: (inout IEDServerStatistics) -> Void) { counters.withLock { change(&$0) } }
     private let logger: Logger
 
     /// Creates a server for `model`; call ``start()`` to listen.
@@ -48,6 +54,7 @@ public final class IEDServer: Service, Sendable {
                         logger.warning("association limit reached; refusing the new connection", metadata: ["limit": "\(configuration.maxAssociations)"])
                         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(TPKTFrameDecoder()))
                         try channel.pipeline.syncOperations.addHandler(AssociationRefuser())
+                        self.count { $0.refused += 1 }
                         return
                     }
                     let key = ObjectIdentifier(channel)
@@ -259,6 +266,25 @@ final class AssociationRefuser: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) { context.close(promise: nil) }
 }
 
+/// Counters of an ``IEDServer``: what happened to associations and requests.
+public struct IEDServerStatistics: Sendable, Hashable {
+    /// Associations established (Initiate accepted).
+    public var associated = 0
+    /// Associations the client ended with MMS Conclude and ACSE release.
+    public var released = 0
+    /// Associations that ended otherwise: client abort or disconnect, protocol violation, timeout, shutdown.
+    public var aborted = 0
+    /// Connections refused at the association limit.
+    public var refused = 0
+    /// Confirmed requests answered.
+    public var requests = 0
+    /// MMS Conclude requests answered.
+    public var concluded = 0
+
+    /// All zero.
+    public init() {}
+}
+
 /// Tells an association's handler that the server is shutting down.
 struct IEDServerShutdown: Sendable {}
 
@@ -270,6 +296,7 @@ final class MMSServerChannelHandler: ChannelInboundHandler {
     private var association: MMSServerAssociation
     private let server: IEDServer
     private var associationDeadline: Scheduled<Void>?
+    private var released = false
 
     init(server: IEDServer) {
         self.server = server
@@ -292,11 +319,14 @@ final class MMSServerChannelHandler: ChannelInboundHandler {
         case .send(let frames):
             write(frames, context: context)
         case .associated(_, let frames):
+            server.count { $0.associated += 1 }
             write(frames, context: context)
         case .refused(let reason, let frames):
             server.log.info("association refused", metadata: ["reason": "\(reason)"])
             write(frames, context: context, thenClose: true)
         case .released(let frames):
+            released = true
+            server.count { $0.released += 1 }
             write(frames, context: context, thenClose: true)
         case .closedByPeer:
             context.close(promise: nil)
@@ -310,6 +340,7 @@ final class MMSServerChannelHandler: ChannelInboundHandler {
         let response: MMSPDU
         switch pdu {
         case .confirmedRequest(let invokeID, let request):
+            server.count { $0.requests += 1 }
             if let hooks = server.hooks(for: request) {
                 // Application handlers may suspend: answer when they are done; other requests go on.
                 Self.answerLater(server: server, request: request, invokeID: invokeID, maxPDUSize: maxPDUSize, hooks: hooks,
@@ -319,6 +350,7 @@ final class MMSServerChannelHandler: ChannelInboundHandler {
             response = Self.bounded(server.respond(to: request, invokeID: invokeID, maxPDUSize: maxPDUSize),
                                     invokeID: invokeID, maxPDUSize: maxPDUSize)
         case .concludeRequest:
+            server.count { $0.concluded += 1 }
             response = .concludeResponse
         case .confirmedResponse, .confirmedError, .unconfirmed, .reject, .initiateRequest, .initiateResponse, .initiateError,
              .concludeResponse, .concludeError:
@@ -379,6 +411,7 @@ final class MMSServerChannelHandler: ChannelInboundHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         associationDeadline?.cancel()
+        if association.negotiated != nil, !released { server.count { $0.aborted += 1 } }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

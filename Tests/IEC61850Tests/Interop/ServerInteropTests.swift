@@ -103,3 +103,30 @@ struct ServerInteropTests {
         }
     }
 }
+
+@Suite("Server association endings with real clients", .serialized)
+struct ServerAssociationEndingTests {
+    @Test("how each peer client ends its association: MMS Conclude + ACSE release, or abort", arguments: ServerInteropTests.peers)
+    func endings(peer: Peer) async throws {
+        try await withDemoServer { server, port in
+            let reply = try await offload { try runPeerClient(peer, port: port, ["read", "\(ld)/GGIO1.AnIn1.mag.f", "MX"]) }
+            #expect(reply.status == 0)
+            var statistics = server.statistics
+            for _ in 0..<100 where statistics.released + statistics.aborted < statistics.associated {
+                try await Task.sleep(for: .milliseconds(50))
+                statistics = server.statistics
+            }
+            // Measured: libiec61850 concludes and releases; iec61850 concludes, then drops TCP; open61850 and
+            // py61850 drop TCP. Our server must see each ending for what it is.
+            #expect(statistics.associated == 1, "\(statistics)")
+            switch peer {
+            case .libiec:
+                #expect(statistics.concluded == 1 && statistics.released == 1 && statistics.aborted == 0, "\(statistics)")
+            case .seed:
+                #expect(statistics.concluded == 1 && statistics.released == 0 && statistics.aborted == 1, "\(statistics)")
+            case .open61850, .py61850:
+                #expect(statistics.released == 0 && statistics.aborted == 1, "\(statistics)")
+            }
+        }
+    }
+}
