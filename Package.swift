@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "IEC61850", targets: ["IEC61850"]),
         .library(name: "IEC61850MMS", targets: ["IEC61850MMS"]),
         .library(name: "IEC61850Model", targets: ["IEC61850Model"]),
+        .library(name: "IEC61850SCL", targets: ["IEC61850SCL"]),
         .executable(name: "iec61850", targets: ["IEC61850CLI"]),
     ],
     dependencies: [
@@ -27,6 +28,11 @@ let package = Package(
     targets: [
         .target(
             name: "IEC61850Model",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "IEC61850SCL",
+            dependencies: ["IEC61850Model"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -73,6 +79,11 @@ let package = Package(
                 .product(name: "NIOTestUtils", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "IEC61850SCLTests",
+            dependencies: ["IEC61850SCL"],
             swiftSettings: strictSettings
         ),
         .testTarget(
