@@ -18,7 +18,11 @@ exec 3>"$fifo"
 trap 'exec 3>&-; kill $server 2>/dev/null; wait $server 2>/dev/null; rm -f "$fifo"' EXIT
 for _ in $(seq 100); do grep -q READY /tmp/iec61850-bench-server.out 2>/dev/null && break; sleep 0.1; done
 echo "libiec61850 server on port $port"
-(cd "$here" && IEC61850_BENCH_PORT=$port swift package --allow-writing-to-package-directory benchmark "$@")
+scd=/tmp/iec61850-bench-big.scd
+[ -f "$scd" ] || python3 "$shared/peers/gen_big_scd.py" --ieds 200 --lns 50 "$scd" > /dev/null
+(cd "$here" && IEC61850_BENCH_PORT=$port IEC61850_BENCH_SCD=$scd swift package --allow-writing-to-package-directory benchmark "$@")
+echo "The seed's load_scl (iec61850 0.14.0) on the same file:"
+"$venv/bin/python" -c "import sys,time,iec61850; p=sys.argv[1]; iec61850.load_scl(p); n=10; t=time.perf_counter(); [iec61850.load_scl(p) for _ in range(n)]; print('  %.1f ms per load' % ((time.perf_counter()-t)/n*1e3))" "$scd"
 echo "libiec61850's own client (bench_reads.py, 5000 sequential reads) against the same server:"
 "$venv/bin/python" "$shared/peers/libiec/bench_reads.py" "127.0.0.1:$port" --n 5000
 

@@ -4,6 +4,7 @@
 import Benchmark
 import Foundation
 import IEC61850
+import IEC61850SCL
 import NIOPosix
 import SwiftASN1
 
@@ -138,6 +139,19 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             _ = write(pingFD, request, request.count)
             _ = readFully(pingFD, &response)
+        }
+    }
+
+    if let path = ProcessInfo.processInfo.environment["IEC61850_BENCH_SCD"], let data = FileManager.default.contents(atPath: path) {
+        let bytes = [UInt8](data)
+        Benchmark("XML scan of \(URL(fileURLWithPath: path).lastPathComponent) (\(bytes.count / 1024) KiB)",
+                  configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident], maxDuration: .seconds(5))) { benchmark in
+            for _ in benchmark.scaledIterations {
+                var scanner = XMLScanner(bytes: bytes)
+                var events = 0
+                while let event = try? scanner.next() { blackHole(event); events += 1 }
+                blackHole(events)
+            }
         }
     }
 
