@@ -33,6 +33,8 @@ public actor MMSClientConnection {
     private var association: MMSClientAssociation
     private var pending: [UInt32: Pending] = [:]
     private var windowWaiters: [(id: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
+    /// Window slots handed to woken waiters that have not sent yet (so a newcomer cannot take them).
+    private var reservedSlots = 0
     private var nextWaiterID: UInt64 = 0
     private var nextInvokeID: UInt32 = 0
     private var associateContinuation: CheckedContinuation<Void, any Error>?
@@ -152,9 +154,15 @@ public actor MMSClientConnection {
 
     private func performRequest(_ request: MMSConfirmedRequest) async throws -> MMSConfirmedResponse {
         try checkOpen()
-        if pending.count >= window || !windowWaiters.isEmpty {
+        if pending.count + reservedSlots >= window || !windowWaiters.isEmpty {
             try await waitForWindow()
-            try checkOpen()
+            reservedSlots -= 1  // the slot releaseWindowSlot() reserved for us
+            do {
+                try checkOpen()
+            } catch {
+                releaseWindowSlot()
+                throw error
+            }
         }
         let invokeID = nextInvokeID
         nextInvokeID &+= 1
@@ -204,8 +212,10 @@ public actor MMSClientConnection {
         }
     }
 
+    /// Wakes the oldest waiter if a slot is free, reserving that slot for it.
     private func releaseWindowSlot() {
-        guard pending.count < window, !windowWaiters.isEmpty else { return }
+        guard pending.count + reservedSlots < window, !windowWaiters.isEmpty else { return }
+        reservedSlots += 1
         windowWaiters.removeFirst().continuation.resume()
     }
 
