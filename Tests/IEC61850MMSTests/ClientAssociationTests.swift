@@ -101,7 +101,7 @@ struct ClientAssociationTests {
         let payload = (0..<20_000).map { UInt8(truncatingIfNeeded: $0) }
         let value = MMSValue.octetString(payload)
         let pdu = MMSPDU.confirmedResponse(invokeID: 7, .read([.success(value)])).encoded()
-        let frames = MMSClientAssociation.frames(sdu: SessionSPDU.dataPrefix + PresentationPPDU.encodeUserData(contextID: 3, pdu: pdu), tpduSize: 1024)
+        let frames = OSIFraming.frames(sdu: SessionSPDU.dataPrefix + PresentationPPDU.encodeUserData(contextID: 3, pdu: pdu), tpduSize: 1024)
         var association = ClientAssociationFixture.associated()
         var decoder = TPKTFrameDecoder()
         var buffer = ByteBuffer()

@@ -64,7 +64,7 @@ final class ScriptedServerHandler: ChannelInboundHandler, @unchecked Sendable {
             if case .rejectAssociation = behaviour {
                 let aare = ACSEAPDU.associationResponse(ACSEAssociationResponse(result: 1, diagnostic: 1)).encoded()
                 let cpa = PresentationPPDU.encodeAccept(aare: aare, respondingSelector: [0, 0, 0, 1], acceptedContexts: 2, acseContextID: 1)
-                send(MMSClientAssociation.frames(sdu: SessionSPDU.encodeAccept(userData: cpa), tpduSize: 8192), context: context)
+                send(OSIFraming.frames(sdu: SessionSPDU.encodeAccept(userData: cpa), tpduSize: 8192), context: context)
             } else {
                 send(PeerCaptures.bytes(PeerCaptures.libiecAccept), context: context)
             }
@@ -85,7 +85,7 @@ final class ScriptedServerHandler: ChannelInboundHandler, @unchecked Sendable {
                 for id in held {
                     let response = MMSPDU.confirmedResponse(invokeID: id, .read([.success(.float(Float(id)))])).encoded()
                     let sdu = SessionSPDU.dataPrefix + PresentationPPDU.encodeUserData(contextID: 3, pdu: response)
-                    send(MMSClientAssociation.frames(sdu: sdu, tpduSize: 8192), context: context)
+                    send(OSIFraming.frames(sdu: sdu, tpduSize: 8192), context: context)
                 }
                 held = []
             }

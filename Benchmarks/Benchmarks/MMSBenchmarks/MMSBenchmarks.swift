@@ -109,7 +109,7 @@ let benchmarks: @Sendable () -> Void = {
     }
     Benchmark("decode Read response, 100 values, through COTP/session/presentation (ours)") { benchmark in
         let sdu = SessionSPDU.dataPrefix + PresentationPPDU.encodeUserData(contextID: 3, pdu: response100)
-        let frames = MMSClientAssociation.frames(sdu: sdu, tpduSize: 8192)
+        let frames = OSIFraming.frames(sdu: sdu, tpduSize: 8192)
         var payloads: [[UInt8]] = []
         var offset = 0
         while offset < frames.count {

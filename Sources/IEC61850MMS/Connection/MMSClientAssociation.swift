@@ -187,13 +187,13 @@ public struct MMSClientAssociation: Sendable {
                                                 calledSelector: parameters.calledPSelector)
         let cn = SessionSPDU.encodeConnect(userData: cp, callingSelector: parameters.callingSSelector,
                                            calledSelector: parameters.calledSSelector)
-        return Self.frames(sdu: cn, tpduSize: tpduSize)
+        return OSIFraming.frames(sdu: cn, tpduSize: tpduSize)
     }
 
     /// The frames carrying one MMS PDU; `nil` unless associated.
     public func dataFrames(_ pdu: [UInt8]) -> [UInt8]? {
         guard case .associated(let size) = state else { return nil }
-        return Self.frames(sdu: Self.sessionData(contextID: mmsContextID, pdu: pdu), tpduSize: size)
+        return OSIFraming.frames(sdu: OSIFraming.dataSDU(contextID: mmsContextID, pdu: pdu), tpduSize: size)
     }
 
     /// Starts an orderly release: session FINISH carrying ACSE RLRQ. `nil` unless associated.
@@ -202,7 +202,7 @@ public struct MMSClientAssociation: Sendable {
         state = .releasing(tpduSize: size)
         let rlrq = ACSEAPDU.releaseRequest(reason: 0).encoded()
         let fn = SessionSPDU.encode(.finish, userData: PresentationPPDU.encodeUserData(contextID: 1, pdu: rlrq))
-        return Self.frames(sdu: fn, tpduSize: size)
+        return OSIFraming.frames(sdu: fn, tpduSize: size)
     }
 
     /// An abort: session ABORT carrying presentation ARU carrying ACSE ABRT. `nil` when nothing is open.
@@ -215,33 +215,9 @@ public struct MMSClientAssociation: Sendable {
         state = .closed
         let abrt = ACSEAPDU.abort(source: 0).encoded()
         let ab = SessionSPDU.encode(.abort, userData: PresentationPPDU.encodeAbort(abrt: abrt))
-        return Self.frames(sdu: ab, tpduSize: size)
+        return OSIFraming.frames(sdu: ab, tpduSize: size)
     }
 
     /// Marks the association closed (the transport went away).
     public mutating func transportClosed() { state = .closed }
-
-    static func sessionData(contextID: Int64, pdu: [UInt8]) -> [UInt8] {
-        var writer = BERWriter(capacity: pdu.count + 24)
-        writer.appendRaw(SessionSPDU.dataPrefix)
-        PresentationPPDU.encodeUserData(contextID: contextID, pdu: pdu, into: &writer)
-        return writer.bytes
-    }
-
-    /// Splits an SDU into COTP DT segments of at most `tpduSize` octets, each in a TPKT.
-    public static func frames(sdu: [UInt8], tpduSize: Int) -> [UInt8] {
-        let maxPayload = max(1, min(tpduSize, TPKT.maxPacketLength - TPKT.headerLength) - 3)
-        var out: [UInt8] = []
-        out.reserveCapacity(sdu.count + (sdu.count / maxPayload + 1) * 7)
-        var offset = 0
-        repeat {
-            let chunk = min(maxPayload, sdu.count - offset)
-            let last = offset + chunk >= sdu.count
-            out += TPKT.header(payloadLength: chunk + 3)
-            out += COTPTPDU.dataHeader(endOfTSDU: last)
-            out += sdu[offset..<(offset + chunk)]
-            offset += chunk
-        } while offset < sdu.count
-        return out
-    }
 }

@@ -96,7 +96,7 @@ public struct MMSServerAssociation: Sendable {
             state = .closed
             let rlre = ACSEAPDU.releaseResponse(reason: 0).encoded()
             let dn = SessionSPDU.encode(.disconnect, userData: PresentationPPDU.encodeUserData(contextID: acseContext, pdu: rlre))
-            return .released(send: MMSClientAssociation.frames(sdu: dn, tpduSize: size))
+            return .released(send: OSIFraming.frames(sdu: dn, tpduSize: size))
         case (_, .abort), (_, .disconnect):
             state = .closed
             return .closedByPeer("session \(spdu.kind) from the client")
@@ -111,7 +111,7 @@ public struct MMSServerAssociation: Sendable {
               let mms = cp.contexts.first(where: { $0.abstractSyntax == MMSObjectIdentifiers.mmsAbstractSyntax }) else {
             state = .closed
             return .refused("presentation contexts for ACSE and MMS were not both proposed",
-                            send: MMSClientAssociation.frames(sdu: SessionSPDU.encode(.refuse, userData: nil), tpduSize: tpduSize))
+                            send: OSIFraming.frames(sdu: SessionSPDU.encode(.refuse, userData: nil), tpduSize: tpduSize))
         }
         guard let aarqElement = cp.userData.first?.pdu, case .associationRequest(let aarq) = try ACSEAPDU(ber: aarqElement),
               let initiateElement = aarq.userInformation, case .initiateRequest(let proposed) = try MMSPDU(ber: initiateElement) else {
@@ -131,13 +131,13 @@ public struct MMSServerAssociation: Sendable {
         let cpa = PresentationPPDU.encodeAccept(aare: aareBytes, respondingSelector: cp.calledSelector ?? [0, 0, 0, 1],
                                                 acceptedContexts: cp.contexts.count, acseContextID: acse.identifier)
         let ac = SessionSPDU.encodeAccept(userData: cpa, respondingSelector: spdu.calledSelector)
-        return .associated(parameters, send: MMSClientAssociation.frames(sdu: ac, tpduSize: tpduSize))
+        return .associated(parameters, send: OSIFraming.frames(sdu: ac, tpduSize: tpduSize))
     }
 
     /// The frames carrying one MMS PDU to the client; `nil` unless associated.
     public func dataFrames(_ pdu: [UInt8]) -> [UInt8]? {
         guard case .associated(let size, let mmsContext, _) = state else { return nil }
-        return MMSClientAssociation.frames(sdu: MMSClientAssociation.sessionData(contextID: mmsContext, pdu: pdu), tpduSize: size)
+        return OSIFraming.frames(sdu: OSIFraming.dataSDU(contextID: mmsContext, pdu: pdu), tpduSize: size)
     }
 
     /// An abort of the association (session ABORT with ACSE ABRT from the service provider side's user);
@@ -150,7 +150,7 @@ public struct MMSServerAssociation: Sendable {
         state = .closed
         let abrt = ACSEAPDU.abort(source: 0).encoded()
         let ab = SessionSPDU.encode(.abort, userData: PresentationPPDU.encodeAbort(abrt: abrt, acseContextID: acseContext))
-        return MMSClientAssociation.frames(sdu: ab, tpduSize: size)
+        return OSIFraming.frames(sdu: ab, tpduSize: size)
     }
 
     /// Marks the association closed.

@@ -15,10 +15,9 @@ public struct TPKTFrameDecoder: NIOSingleStepByteToMessageDecoder {
     public mutating func decode(buffer: inout ByteBuffer) throws -> ByteBuffer? {
         guard buffer.readableBytes >= TPKT.headerLength,
               let v = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self),
-              let r = buffer.getInteger(at: buffer.readerIndex + 1, as: UInt8.self),
               let h = buffer.getInteger(at: buffer.readerIndex + 2, as: UInt8.self),
               let l = buffer.getInteger(at: buffer.readerIndex + 3, as: UInt8.self) else { return nil }
-        let length = try TPKT.packetLength(version: v, reserved: r, lengthHigh: h, lengthLow: l)
+        let length = try TPKT.packetLength(version: v, lengthHigh: h, lengthLow: l)
         guard buffer.readableBytes >= length else { return nil }
         buffer.moveReaderIndex(forwardBy: TPKT.headerLength)
         return buffer.readSlice(length: length - TPKT.headerLength)

@@ -14,7 +14,7 @@ public enum TPKT {
     }
 
     /// Validates a header and returns the packet's total length.
-    public static func packetLength(version: UInt8, reserved: UInt8, lengthHigh: UInt8, lengthLow: UInt8) throws(MMSCodecError) -> Int {
+    public static func packetLength(version: UInt8, lengthHigh: UInt8, lengthLow: UInt8) throws(MMSCodecError) -> Int {
         guard version == 3 else { throw MMSCodecError(.protocolViolation, "TPKT version \(version), expected 3") }
         let length = Int(lengthHigh) << 8 | Int(lengthLow)
         guard length >= headerLength + 3 else {
@@ -23,7 +23,6 @@ public enum TPKT {
         guard length <= maxPacketLength else {
             throw MMSCodecError(.invalidLength, "TPKT length \(length) exceeds \(maxPacketLength)")
         }
-        _ = reserved
         return length
     }
 }
