@@ -2,7 +2,7 @@
 
 /// A functional constraint (IEC 61850-7-2 Table 18): which view of a data object a service acts on.
 /// In the MMS mapping (IEC 61850-8-1) it is the first component of a logical node's named variable.
-public struct FunctionalConstraint: RawRepresentable, Sendable, Hashable, CustomStringConvertible, CaseIterable {
+public struct FunctionalConstraint: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible, CaseIterable {
     /// The two-letter code, e.g. `ST`.
     public let rawValue: String
 

@@ -1,0 +1,244 @@
+// One declarative description per SCL element type drives both directions: the parser (XML events →
+// typed value) and the writer (typed value → XML). Attributes and child elements the description does
+// not name are kept as they were read, so nothing in a file is dropped.
+
+/// An XML attribute kept as read (namespace declarations, vendor attributes, attributes this library does not model).
+public struct SCLAttribute: Sendable, Hashable, Codable {
+    /// The qualified name, e.g. `xmlns:esel` or `eTest2:New`.
+    public var name: String
+    /// The value, entities resolved.
+    public var value: String
+
+    /// Creates an attribute.
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// An XML element kept as read: `Private` content, elements of other namespaces, and SCL elements this
+/// library does not model (e.g. `Services`, `PowerTransformer`). Written back unchanged.
+public struct SCLElement: Sendable, Hashable, Codable {
+    /// The qualified element name.
+    public var name: String
+    /// The attributes, in document order.
+    public var attributes: [SCLAttribute]
+    /// The child elements, in document order.
+    public var children: [SCLElement]
+    /// The character data, trimmed of surrounding whitespace (empty when there is none).
+    public var text: String
+
+    /// Creates an element.
+    public init(name: String, attributes: [SCLAttribute] = [], children: [SCLElement] = [], text: String = "") {
+        self.name = name
+        self.attributes = attributes
+        self.children = children
+        self.text = text
+    }
+
+    /// The value of the attribute `name`.
+    public subscript(attribute name: String) -> String? { attributes.first { $0.name == name }?.value }
+}
+
+/// An element type with a schema: how it is read and written.
+protocol SCLNode: Sendable, Hashable, Codable {
+    init()
+    static var schema: SCLSchema<Self> { get }
+    var location: SCLSourceLocation { get set }
+    var otherAttributes: [SCLAttribute] { get set }
+    var otherContent: [SCLElement] { get set }
+}
+
+/// A list whose items are one of several element types in document order (e.g. `SDO` and `DA` in a `DOType`).
+protocol SCLChoice: Sendable, Hashable, Codable {
+    static var elementNames: [String] { get }
+    static func parse(_ tag: SCLStartTag, with parser: inout SCLParser) throws(SCLError) -> Self
+    func write(to writer: inout SCLXMLWriter)
+}
+
+/// Why an attribute value was refused (the parser adds where).
+struct SCLValueError: Error {
+    var message: String
+}
+
+/// The start tag the parser is at.
+struct SCLStartTag {
+    var name: String
+    var attributes: [(name: String, value: String)]
+    var position: XMLPosition
+}
+
+/// How one element type is read and written.
+struct SCLSchema<Root: SCLNode>: Sendable {
+    struct Attribute: Sendable {
+        var name: String
+        var required: Bool
+        var read: @Sendable (inout Root, String) throws(SCLValueError) -> Void
+        var write: @Sendable (Root) -> String?
+    }
+
+    struct Child: Sendable {
+        var names: [String]
+        var parse: @Sendable (inout Root, SCLStartTag, inout SCLParser) throws(SCLError) -> Void
+        var write: @Sendable (Root, inout SCLXMLWriter) -> Void
+    }
+
+    struct Text: Sendable {
+        var read: @Sendable (inout Root, String) throws(SCLValueError) -> Void
+        var write: @Sendable (Root) -> String
+    }
+
+    let element: String
+    let attributes: [Attribute]
+    let children: [Child]
+    let text: Text?
+    let attributeIndex: [String: Int]
+    let childIndex: [String: Int]
+
+    init(_ element: String, attributes: [Attribute] = [], children: [Child] = [], text: Text? = nil) {
+        self.element = element
+        self.attributes = attributes
+        self.children = children
+        self.text = text
+        var attributeIndex: [String: Int] = [:]
+        for (index, attribute) in attributes.enumerated() { attributeIndex[attribute.name] = index }
+        self.attributeIndex = attributeIndex
+        var childIndex: [String: Int] = [:]
+        for (index, child) in children.enumerated() { for name in child.names { childIndex[name] = index } }
+        self.childIndex = childIndex
+    }
+}
+
+// MARK: - Attribute kinds
+
+extension SCLSchema.Attribute {
+    /// A required string attribute.
+    static func string(_ name: String, _ keyPath: SCLKeyPath<Root, String>) -> Self {
+        Self(name: name, required: true, read: { root, value throws(SCLValueError) in root[keyPath: keyPath] = value },
+             write: { $0[keyPath: keyPath] })
+    }
+
+    /// An optional string attribute.
+    static func string(_ name: String, _ keyPath: SCLKeyPath<Root, String?>) -> Self {
+        Self(name: name, required: false, read: { root, value throws(SCLValueError) in root[keyPath: keyPath] = value },
+             write: { $0[keyPath: keyPath] })
+    }
+
+    /// A required integer attribute.
+    static func int(_ name: String, _ keyPath: SCLKeyPath<Root, Int>) -> Self {
+        Self(name: name, required: true, read: { root, value throws(SCLValueError) in root[keyPath: keyPath] = try SCLLexical.int(value) },
+             write: { String($0[keyPath: keyPath]) })
+    }
+
+    /// An optional string attribute read as empty when absent (and always written).
+    static func defaulted(_ name: String, _ keyPath: SCLKeyPath<Root, String>) -> Self {
+        Self(name: name, required: false, read: { root, value throws(SCLValueError) in root[keyPath: keyPath] = value },
+             write: { $0[keyPath: keyPath] })
+    }
+
+    /// An optional integer attribute.
+    static func int(_ name: String, _ keyPath: SCLKeyPath<Root, Int?>) -> Self {
+        Self(name: name, required: false, read: { root, value throws(SCLValueError) in root[keyPath: keyPath] = try SCLLexical.int(value) },
+             write: { $0[keyPath: keyPath].map { String($0) } })
+    }
+
+    /// An optional `xs:boolean` attribute (`true`, `false`, `1`, `0`).
+    static func bool(_ name: String, _ keyPath: SCLKeyPath<Root, Bool?>) -> Self {
+        Self(name: name, required: false, read: { root, value throws(SCLValueError) in root[keyPath: keyPath] = try SCLLexical.bool(value) },
+             write: { $0[keyPath: keyPath].map { $0 ? "true" : "false" } })
+    }
+
+    /// A required attribute whose values form a closed set.
+    static func value<V: RawRepresentable<String> & Sendable>(_ name: String, _ keyPath: SCLKeyPath<Root, V>) -> Self {
+        Self(name: name, required: true, read: { root, value throws(SCLValueError) in root[keyPath: keyPath] = try SCLLexical.raw(value) },
+             write: { $0[keyPath: keyPath].rawValue })
+    }
+
+    /// An optional attribute whose values form a closed set.
+    static func value<V: RawRepresentable<String> & Sendable>(_ name: String, _ keyPath: SCLKeyPath<Root, V?>) -> Self {
+        Self(name: name, required: false, read: { root, value throws(SCLValueError) in root[keyPath: keyPath] = try SCLLexical.raw(value) },
+             write: { $0[keyPath: keyPath]?.rawValue })
+    }
+}
+
+// MARK: - Child kinds
+
+extension SCLSchema.Child {
+    /// Any number of `element` children (the child type's own element name by default).
+    static func many<C: SCLNode>(_ keyPath: SCLKeyPath<Root, [C]>, element: String? = nil) -> Self {
+        let name = element ?? C.schema.element
+        return Self(names: [name], parse: { root, tag, parser throws(SCLError) in
+            root[keyPath: keyPath].append(try parser.parse(C.self, tag))
+        }, write: { root, writer in
+            for child in root[keyPath: keyPath] { writer.write(child, element: name) }
+        })
+    }
+
+    /// At most one `element` child; a repeated one is a warning and the first is kept.
+    static func one<C: SCLNode>(_ keyPath: SCLKeyPath<Root, C?>, element: String? = nil) -> Self {
+        let name = element ?? C.schema.element
+        return Self(names: [name], parse: { root, tag, parser throws(SCLError) in
+            let child = try parser.parse(C.self, tag)
+            if root[keyPath: keyPath] == nil {
+                root[keyPath: keyPath] = child
+            } else {
+                parser.warn(.duplicate, "a second <\(name)> where one is allowed; the first is used", at: tag)
+            }
+        }, write: { root, writer in
+            if let child = root[keyPath: keyPath] { writer.write(child, element: name) }
+        })
+    }
+
+    /// Items of several element types kept in document order.
+    static func choice<C: SCLChoice>(_ keyPath: SCLKeyPath<Root, [C]>) -> Self {
+        Self(names: C.elementNames, parse: { root, tag, parser throws(SCLError) in
+            root[keyPath: keyPath].append(try C.parse(tag, with: &parser))
+        }, write: { root, writer in
+            for child in root[keyPath: keyPath] { child.write(to: &writer) }
+        })
+    }
+}
+
+extension SCLSchema.Text {
+    /// The element's character data, trimmed.
+    static func string(_ keyPath: SCLKeyPath<Root, String>) -> Self {
+        Self(read: { root, value throws(SCLValueError) in root[keyPath: keyPath] = value }, write: { $0[keyPath: keyPath] })
+    }
+}
+
+// MARK: - Lexical forms (XML Schema)
+
+enum SCLLexical {
+    static func int(_ text: String) throws(SCLValueError) -> Int {
+        let trimmed = trim(text)
+        guard let value = Int(trimmed.hasPrefix("+") ? String(trimmed.dropFirst()) : trimmed) else {
+            throw SCLValueError(message: "'\(text)' is not an integer")
+        }
+        return value
+    }
+
+    static func bool(_ text: String) throws(SCLValueError) -> Bool {
+        switch trim(text) {
+        case "true", "1": return true
+        case "false", "0": return false
+        default: throw SCLValueError(message: "'\(text)' is not a boolean (true, false, 1 or 0)")
+        }
+    }
+
+    static func raw<V: RawRepresentable<String>>(_ text: String) throws(SCLValueError) -> V {
+        guard let value = V(rawValue: trim(text)) else { throw SCLValueError(message: "'\(text)' is not a valid value") }
+        return value
+    }
+
+    /// Removes XML whitespace (space, tab, CR, LF) at both ends.
+    static func trim(_ text: String) -> String {
+        let utf8 = text.utf8
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        guard let first = utf8.firstIndex(where: { !isSpace($0) }), let last = utf8.lastIndex(where: { !isSpace($0) }) else { return "" }
+        if first == utf8.startIndex && last == utf8.index(before: utf8.endIndex) { return text }
+        return String(text[first...last])
+    }
+}
+
+/// A key path literal without captures, which Swift 6 infers `Sendable` (SE-0418).
+typealias SCLKeyPath<Root, Value> = any WritableKeyPath<Root, Value> & Sendable
