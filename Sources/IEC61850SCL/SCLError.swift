@@ -48,6 +48,8 @@ public struct SCLError: Error, Sendable, Hashable, Codable, CustomStringConverti
         case unresolvedReference
         /// A structure nests deeper than the resolver allows.
         case tooDeep
+        /// Types expand to more nodes than the resolver allows (e.g. huge arrays or exponential nesting).
+        case tooLarge
         /// The file cannot be read.
         case io
     }

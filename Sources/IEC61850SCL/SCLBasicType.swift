@@ -1,0 +1,213 @@
+// SCL basic types (IEC 61850-6 §9.5.4, bType) and their MMS mapping (IEC 61850-8-1 §8.1.3).
+
+public import IEC61850Model
+
+/// The basic type of a data attribute (`bType`), with its IEC 61850-8-1 MMS type.
+public enum SCLBasicType: String, Sendable, Hashable, Codable, CaseIterable {
+    /// BOOLEAN.
+    case boolean = "BOOLEAN"
+    /// INT8.
+    case int8 = "INT8"
+    /// INT16.
+    case int16 = "INT16"
+    /// INT24.
+    case int24 = "INT24"
+    /// INT32.
+    case int32 = "INT32"
+    /// INT64.
+    case int64 = "INT64"
+    /// INT128.
+    case int128 = "INT128"
+    /// INT8U.
+    case int8U = "INT8U"
+    /// INT16U.
+    case int16U = "INT16U"
+    /// INT24U.
+    case int24U = "INT24U"
+    /// INT32U.
+    case int32U = "INT32U"
+    /// FLOAT32.
+    case float32 = "FLOAT32"
+    /// FLOAT64.
+    case float64 = "FLOAT64"
+    /// An enumeration (`type` names the EnumType); MMS INTEGER.
+    case enumerated = "Enum"
+    /// Double point position (2 bits).
+    case dbpos = "Dbpos"
+    /// Tap command (2 bits).
+    case tcmd = "Tcmd"
+    /// Quality (13 bits).
+    case quality = "Quality"
+    /// TimeStamp (MMS UtcTime).
+    case timestamp = "Timestamp"
+    /// VisString32.
+    case visString32 = "VisString32"
+    /// VisString64.
+    case visString64 = "VisString64"
+    /// VisString65.
+    case visString65 = "VisString65"
+    /// VisString129.
+    case visString129 = "VisString129"
+    /// VisString255.
+    case visString255 = "VisString255"
+    /// Octet64.
+    case octet64 = "Octet64"
+    /// Unicode255 (MMS UTF8String).
+    case unicode255 = "Unicode255"
+    /// A structure (`type` names the DAType).
+    case structure = "Struct"
+    /// EntryTime (MMS TimeOfDay with date).
+    case entryTime = "EntryTime"
+    /// Check (2 bits).
+    case check = "Check"
+    /// ObjRef (VisString129).
+    case objRef = "ObjRef"
+    /// Currency (ISO 4217, 3 characters).
+    case currency = "Currency"
+    /// PhyComAddr (GOOSE/SV destination address structure).
+    case phyComAddr = "PhyComAddr"
+    /// TrgOps (6 bits).
+    case trgOps = "TrgOps"
+    /// OptFlds (10 bits).
+    case optFlds = "OptFlds"
+    /// SvOptFlds (5 bits).
+    case svOptFlds = "SvOptFlds"
+    /// LogOptFlds (1 bit).
+    case logOptFlds = "LogOptFlds"
+    /// EntryID (8 octets).
+    case entryID = "EntryID"
+    /// Octet6 (used by some Ed. 2.1 models).
+    case octet6 = "Octet6"
+    /// Octet16.
+    case octet16 = "Octet16"
+
+    /// The MMS type (IEC 61850-8-1 Table 5); `nil` for `Struct`, whose type comes from its DAType.
+    public var mmsType: MMSTypeSpecification? {
+        switch self {
+        case .boolean: .boolean
+        case .int8: .integer(bits: 8)
+        case .int16: .integer(bits: 16)
+        case .int24: .integer(bits: 24)
+        case .int32: .integer(bits: 32)
+        case .int64: .integer(bits: 64)
+        case .int128: .integer(bits: 128)
+        case .int8U: .unsigned(bits: 8)
+        case .int16U: .unsigned(bits: 16)
+        case .int24U: .unsigned(bits: 24)
+        case .int32U: .unsigned(bits: 32)
+        case .float32: .floatingPoint(formatWidth: 32, exponentWidth: 8)
+        case .float64: .floatingPoint(formatWidth: 64, exponentWidth: 11)
+        case .enumerated: .integer(bits: 8)
+        case .dbpos, .tcmd, .check: .bitString(size: 2)
+        case .quality: .bitString(size: -13)
+        case .timestamp: .utcTime
+        case .visString32: .visibleString(size: -32)
+        case .visString64: .visibleString(size: -64)
+        case .visString65: .visibleString(size: -65)
+        case .visString129, .objRef: .visibleString(size: -129)
+        case .visString255: .visibleString(size: -255)
+        case .currency: .visibleString(size: 3)
+        case .octet64: .octetString(size: -64)
+        case .octet6: .octetString(size: 6)
+        case .octet16: .octetString(size: 16)
+        case .unicode255: .mmsString(size: -255)
+        case .entryTime: .binaryTime(includesDate: true)
+        case .entryID: .octetString(size: 8)
+        case .trgOps: .bitString(size: 6)
+        case .optFlds: .bitString(size: 10)
+        case .svOptFlds: .bitString(size: 5)
+        case .logOptFlds: .bitString(size: 1)
+        case .phyComAddr:
+            .structure(components: [
+                MMSComponent(name: "Addr", type: .octetString(size: 6)),
+                MMSComponent(name: "PRIORITY", type: .unsigned(bits: 8)),
+                MMSComponent(name: "VID", type: .unsigned(bits: 16)),
+                MMSComponent(name: "APPID", type: .unsigned(bits: 16)),
+            ], packed: false)
+        case .structure: nil
+        }
+    }
+
+    /// The value an attribute has when the SCL gives none (zero, false, empty, all bits clear).
+    public var defaultValue: MMSValue? {
+        guard let type = mmsType else { return nil }
+        return Self.zero(of: type)
+    }
+
+    static func zero(of type: MMSTypeSpecification) -> MMSValue {
+        switch type {
+        case .array(let count, _, let element): .array(Array(repeating: zero(of: element), count: Int(min(count, 1 << 16))))
+        case .structure(let components, _): .structure(components.map { zero(of: $0.type) })
+        case .boolean: .boolean(false)
+        case .bitString(let size): .bitString(MMSBitString(bits: Array(repeating: false, count: Int(size.magnitude))))
+        case .integer: .integer(0)
+        case .unsigned: .unsigned(0)
+        case .floatingPoint(let width, _): width > 32 ? .double(0) : .float(0)
+        case .octetString(let size): .octetString(size > 0 ? Array(repeating: 0, count: Int(size)) : [])
+        case .visibleString: .visibleString("")
+        case .generalizedTime: .generalizedTime("")
+        case .binaryTime(let includesDate): .binaryTime(MMSBinaryTime(milliseconds: 0, days: includesDate ? 0 : nil))
+        case .bcd: .bcd(0)
+        case .objectIdentifier: .objectIdentifier([])
+        case .mmsString: .mmsString("")
+        case .utcTime: .utcTime(MMSUTCTime(seconds: 0, fraction: 0))
+        case .typeName: .structure([])
+        }
+    }
+
+    /// Reads a `<Val>` of this type; `enumeration` maps literals to ordinals for `Enum`.
+    /// - Returns: the value, or a message saying why the text does not fit.
+    func value(from text: String, enumeration: [String: Int]?) -> Result<MMSValue, SCLValueError> {
+        func fail(_ what: String) -> Result<MMSValue, SCLValueError> { .failure(SCLValueError(message: "'\(text)' is not \(what)")) }
+        let trimmed = SCLLexical.trim(text)
+        switch self {
+        case .boolean:
+            switch trimmed {
+            case "true", "1": return .success(.boolean(true))
+            case "false", "0": return .success(.boolean(false))
+            default: return fail("a BOOLEAN")
+            }
+        case .int8, .int16, .int24, .int32, .int64, .int128:
+            let bits = [Self.int8: 8, .int16: 16, .int24: 24, .int32: 32][self] ?? 64
+            guard let value = Int64(trimmed), bits == 64 || (value >= -(1 << (bits - 1)) && value < 1 << (bits - 1)) else { return fail("an \(rawValue)") }
+            return .success(.integer(value))
+        case .int8U, .int16U, .int24U, .int32U:
+            let bits = [Self.int8U: 8, .int16U: 16, .int24U: 24][self] ?? 32
+            guard let value = UInt64(trimmed), value < 1 << bits else { return fail("an \(rawValue)") }
+            return .success(.unsigned(value))
+        case .float32:
+            guard let value = Float(trimmed) else { return fail("a FLOAT32") }
+            return .success(.float(value))
+        case .float64:
+            guard let value = Double(trimmed) else { return fail("a FLOAT64") }
+            return .success(.double(value))
+        case .enumerated:
+            if let ordinal = enumeration?[trimmed] { return .success(.integer(Int64(ordinal))) }
+            if let ordinal = Int64(trimmed), ordinal >= -128, ordinal < 128 { return .success(.integer(ordinal)) }
+            return fail(enumeration == nil ? "an ordinal (the EnumType is unknown)" : "a literal of the EnumType")
+        case .dbpos:
+            let values = ["intermediate-state": 0, "intermediate": 0, "off": 1, "on": 2, "bad-state": 3, "bad": 3]
+            guard let raw = values[trimmed] else { return fail("a Dbpos (intermediate-state, off, on, bad-state)") }
+            return .success(.bitString(MMSBitString(size: 2, value: UInt64(raw))))
+        case .tcmd:
+            let values = ["stop": 0, "lower": 1, "higher": 2, "reserved": 3]
+            guard let raw = values[trimmed] else { return fail("a Tcmd (stop, lower, higher, reserved)") }
+            return .success(.bitString(MMSBitString(size: 2, value: UInt64(raw))))
+        case .visString32, .visString64, .visString65, .visString129, .visString255, .objRef, .currency:
+            guard trimmed.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return fail("a visible (ASCII) string") }
+            let limit = Int(mmsType.flatMap { type -> UInt32? in if case .visibleString(let size) = type { size.magnitude } else { nil } } ?? 255)
+            guard trimmed.utf8.count <= limit else { return fail("at most \(limit) characters long") }
+            return .success(.visibleString(trimmed))
+        case .unicode255:
+            guard trimmed.count <= 255 else { return fail("at most 255 characters long") }
+            return .success(.mmsString(trimmed))
+        case .octet64, .octet6, .octet16:
+            let bytes = Array(trimmed.utf8)
+            let limit = self == .octet64 ? 64 : self == .octet6 ? 6 : 16
+            guard bytes.count <= limit else { return fail("at most \(limit) octets long") }
+            return .success(.octetString(self == .octet64 ? bytes : bytes + Array(repeating: 0, count: limit - bytes.count)))
+        case .quality, .timestamp, .entryTime, .check, .phyComAddr, .trgOps, .optFlds, .svOptFlds, .logOptFlds, .entryID, .structure:
+            return fail("a value this library reads for \(rawValue) (such values are left at their default)")
+        }
+    }
+}

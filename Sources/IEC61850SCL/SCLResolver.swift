@@ -1,0 +1,653 @@
+// Stage two of SCL loading: type references resolved (cycles detected), instance values applied over type
+// defaults, enumerations mapped, dataset members and control block datasets checked. Every failure is
+// collected with its location and element path; tolerated deviations become warnings.
+
+import IEC61850Model
+
+/// Limits that keep resolution bounded on hostile files.
+public struct SCLResolutionLimits: Sendable, Hashable {
+    /// The deepest nesting of types (DO → SDO → DA → BDA …) accepted. Real models need under 10.
+    public var maxTypeDepth: Int
+    /// The most nodes (data objects and attributes, array elements included) one IED may expand to.
+    public var maxNodes: Int
+    /// The largest array (`count`) accepted.
+    public var maxArrayCount: Int
+
+    /// Defaults: depth 64, 2 000 000 nodes, arrays up to 65 535 elements.
+    public init(maxTypeDepth: Int = 64, maxNodes: Int = 2_000_000, maxArrayCount: Int = 65_535) {
+        self.maxTypeDepth = maxTypeDepth
+        self.maxNodes = maxNodes
+        self.maxArrayCount = maxArrayCount
+    }
+}
+
+/// The outcome of ``SCLDocument/validate(limits:)``.
+public struct SCLValidationReport: Sendable, Hashable {
+    /// Errors: the file does not describe a usable model.
+    public var errors: [SCLError]
+    /// Tolerated deviations.
+    public var warnings: [SCLWarning]
+    /// `true` when there are no errors.
+    public var isValid: Bool { errors.isEmpty }
+}
+
+extension SCLDocument {
+    /// Checks the whole document: every type (used or not) for unknown references and cycles, every IED access
+    /// point with a server for instance values, dataset members and control block datasets.
+    public func validate(limits: SCLResolutionLimits = .init()) -> SCLValidationReport {
+        var resolver = SCLResolver(document: self, limits: limits)
+        resolver.checkTemplates()
+        for ied in ieds {
+            for accessPoint in ied.accessPoints where accessPoint.server != nil {
+                _ = resolver.resolve(ied: ied, accessPoint: accessPoint)
+            }
+        }
+        return SCLValidationReport(errors: resolver.errors, warnings: resolver.warnings)
+    }
+
+    /// The resolved model of one IED access point.
+    /// - Parameters:
+    ///   - ied: the IED name; `nil` takes the first IED.
+    ///   - accessPoint: the access point name; `nil` takes the IED's first access point with a server.
+    ///   - warnings: tolerated deviations are appended here.
+    ///   - strict: when `true`, any resolution error fails the load; when `false` (the default) the parts that cannot be
+    ///     built (an LN whose LNodeType is missing, an attribute whose DAType is missing…) are left out and their errors
+    ///     are appended to `warnings`, so one broken LN does not hide the rest of a device. Type cycles and the
+    ///     ``SCLResolutionLimits`` always fail the load.
+    /// - Throws: the first ``SCLError`` that fails the load (use ``validate(limits:)`` to see them all).
+    public func iedModel(ied: String? = nil, accessPoint: String? = nil, limits: SCLResolutionLimits = .init(), strict: Bool = false,
+                         warnings: inout [SCLWarning]) throws(SCLError) -> IEDModel {
+        guard let chosen = ied.map({ name in ieds.first { $0.name == name } }) ?? ieds.first else {
+            let names = ieds.map(\.name)
+            throw SCLError(.unresolvedReference, ied.map { "there is no IED '\($0)'" + (names.isEmpty ? "" : "; the file has \(names.joined(separator: ", "))") }
+                           ?? "the file has no IED", path: "SCL", attribute: nil)
+        }
+        let point = accessPoint.map { name in chosen.accessPoints.first { $0.name == name } }
+            ?? chosen.accessPoints.first { $0.server != nil }
+        guard let point, point.server != nil else {
+            throw SCLError(.unresolvedReference, accessPoint.map { "IED '\(chosen.name)' has no access point '\($0)' with a server" }
+                           ?? "IED '\(chosen.name)' has no access point with a server", location: chosen.location,
+                           path: SCLPath.segment("SCL/IED", ["name": chosen.name]))
+        }
+        var resolver = SCLResolver(document: self, limits: limits)
+        resolver.checkTemplates()
+        let model = resolver.resolve(ied: chosen, accessPoint: point)
+        warnings += resolver.warnings
+        let fatal: Set<SCLError.Kind> = [.typeCycle, .tooDeep, .tooLarge]
+        if let first = resolver.errors.first(where: { strict || fatal.contains($0.kind) }) { throw first }
+        warnings += resolver.errors
+        return model
+    }
+
+    /// The resolved model of one IED access point, discarding warnings (see ``iedModel(ied:accessPoint:limits:strict:warnings:)``).
+    public func iedModel(ied: String? = nil, accessPoint: String? = nil, limits: SCLResolutionLimits = .init(), strict: Bool = false) throws(SCLError) -> IEDModel {
+        var warnings: [SCLWarning] = []
+        return try iedModel(ied: ied, accessPoint: accessPoint, limits: limits, strict: strict, warnings: &warnings)
+    }
+}
+
+struct SCLResolver {
+    let document: SCLDocument
+    let limits: SCLResolutionLimits
+    private(set) var errors: [SCLError] = []
+    private(set) var warnings: [SCLWarning] = []
+    private var reported: Set<String> = []
+    private var lnodeTypes: [String: SCLLNodeType] = [:]
+    private var doTypes: [String: SCLDOType] = [:]
+    private var daTypes: [String: SCLDAType] = [:]
+    private var enumerations: [String: [String: Int]] = [:]
+    /// Types found in a cycle or with unknown references: never expanded.
+    private var brokenTypes: Set<String> = []
+    private var nodes = 0
+    private var templatesChecked = false
+
+    private static let templatesPath = "SCL/DataTypeTemplates"
+
+    init(document: SCLDocument, limits: SCLResolutionLimits) {
+        self.document = document
+        self.limits = limits
+        guard let templates = document.dataTypeTemplates else { return }
+        for type in templates.lNodeTypes {
+            if lnodeTypes[type.id] != nil { duplicate("LNodeType", type.id, type.location) } else { lnodeTypes[type.id] = type }
+        }
+        for type in templates.doTypes {
+            if doTypes[type.id] != nil { duplicate("DOType", type.id, type.location) } else { doTypes[type.id] = type }
+        }
+        for type in templates.daTypes {
+            if daTypes[type.id] != nil { duplicate("DAType", type.id, type.location) } else { daTypes[type.id] = type }
+        }
+        for type in templates.enumTypes {
+            if enumerations[type.id] != nil { duplicate("EnumType", type.id, type.location); continue }
+            var map: [String: Int] = [:]
+            for value in type.values where map[value.literal] == nil { map[value.literal] = value.ord }
+            enumerations[type.id] = map
+        }
+    }
+
+    private mutating func duplicate(_ element: String, _ id: String, _ location: SCLSourceLocation) {
+        warnings.append(SCLWarning(.duplicate, "a second \(element) with id '\(id)'; ids must be unique, the first definition is used", location: location,
+                                   path: Self.templatesPath + "/" + SCLPath.segment(element, ["id": id]), attribute: "id"))
+    }
+
+    private mutating func error(_ kind: SCLError.Kind, _ message: String, _ location: SCLSourceLocation, _ path: String, _ attribute: String? = nil) {
+        let error = SCLError(kind, message, location: location, path: path, attribute: attribute)
+        if reported.insert(error.description).inserted { errors.append(error) }
+    }
+
+    private mutating func warn(_ kind: SCLError.Kind, _ message: String, _ location: SCLSourceLocation, _ path: String, _ attribute: String? = nil) {
+        let warning = SCLWarning(kind, message, location: location, path: path, attribute: attribute)
+        if reported.insert("w" + warning.description).inserted { warnings.append(warning) }
+    }
+
+    // MARK: Templates
+
+    /// Checks every DOType and DAType for unknown references and cycles, without recursion (a chain of many
+    /// distinct types cannot exhaust the stack).
+    mutating func checkTemplates() {
+        guard !templatesChecked else { return }
+        templatesChecked = true
+        // Graph nodes: "DO:id" and "DA:id"; edges to the types they reference, with the referencing element.
+        struct Edge { var target: String; var location: SCLSourceLocation; var path: String; var attribute: String }
+        var edges: [String: [Edge]] = [:]
+        for (id, type) in doTypes {
+            let base = Self.templatesPath + "/" + SCLPath.segment("DOType", ["id": id])
+            var list: [Edge] = []
+            for child in type.children {
+                switch child {
+                case .subDataObject(let sdo):
+                    let path = base + "/" + SCLPath.segment("SDO", ["name": sdo.name])
+                    if doTypes[sdo.type] == nil {
+                        warn(.unknownType, "SDO '\(sdo.name)' refers to DOType '\(sdo.type)', which does not exist", sdo.location, path, "type")
+                    } else {
+                        list.append(Edge(target: "DO:" + sdo.type, location: sdo.location, path: path, attribute: "type"))
+                    }
+                case .dataAttribute(let da):
+                    let path = base + "/" + SCLPath.segment("DA", ["name": da.name])
+                    if da.fc == nil { warn(.missingAttribute, "DA '\(da.name)' has no fc", da.location, path, "fc") }
+                    if let edge = attributeEdge(da, path: path) { list.append(Edge(target: edge, location: da.location, path: path, attribute: "type")) }
+                }
+            }
+            edges["DO:" + id] = list
+        }
+        for (id, type) in daTypes {
+            let base = Self.templatesPath + "/" + SCLPath.segment("DAType", ["id": id])
+            var list: [Edge] = []
+            for bda in type.attributes {
+                let path = base + "/" + SCLPath.segment("BDA", ["name": bda.name])
+                if let edge = attributeEdge(bda, path: path) { list.append(Edge(target: edge, location: bda.location, path: path, attribute: "type")) }
+            }
+            edges["DA:" + id] = list
+        }
+        // Iterative depth-first search with colours; a grey target closes a cycle.
+        var colour: [String: UInt8] = [:]  // 1 grey, 2 black
+        for start in edges.keys.sorted() where colour[start] == nil {
+            var stack: [(node: String, next: Int)] = [(start, 0)]
+            colour[start] = 1
+            while let top = stack.last {
+                let list = edges[top.node] ?? []
+                if top.next >= list.count {
+                    colour[top.node] = 2
+                    stack.removeLast()
+                    continue
+                }
+                stack[stack.count - 1].next += 1
+                let edge = list[top.next]
+                switch colour[edge.target] {
+                case nil:
+                    colour[edge.target] = 1
+                    stack.append((edge.target, 0))
+                case 1:
+                    let cycleStart = stack.firstIndex { $0.node == edge.target } ?? 0
+                    let members = stack[cycleStart...].map(\.node)
+                    let names = (members + [edge.target]).map { String($0.dropFirst(3)) }
+                    let what = members.count == 1 ? "refers to itself" : "refers to itself through \(names.dropFirst().dropLast().map { "'\($0)'" }.joined(separator: ", "))"
+                    error(.typeCycle, "\(edge.target.hasPrefix("DO:") ? "DOType" : "DAType") '\(names[0])' \(what) (\(names.joined(separator: " → ")))",
+                          edge.location, edge.path, edge.attribute)
+                    brokenTypes.formUnion(members)
+                default:
+                    continue
+                }
+            }
+        }
+    }
+
+    /// The type a DA/BDA references, checking that it exists.
+    private mutating func attributeEdge(_ attribute: SCLDataAttributeDefinition, path: String) -> String? {
+        guard let bType = SCLBasicType(rawValue: attribute.bType) else {
+            warn(.invalidValue, "'\(attribute.bType)' is not an SCL basic type", attribute.location, path, "bType")
+            return nil
+        }
+        switch bType {
+        case .structure:
+            guard let type = attribute.type, daTypes[type] != nil else {
+                warn(.unknownType, "Struct attribute '\(attribute.name)' refers to DAType '\(attribute.type ?? "")', which does not exist",
+                     attribute.location, path, "type")
+                return nil
+            }
+            return "DA:" + type
+        case .enumerated:
+            if attribute.type.flatMap({ enumerations[$0] }) == nil {
+                warn(.unknownType, "Enum attribute '\(attribute.name)' refers to EnumType '\(attribute.type ?? "")', which does not exist; values must be ordinals",
+                     attribute.location, path, "type")
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    // MARK: IED
+
+    mutating func resolve(ied: SCLIED, accessPoint: SCLAccessPoint) -> IEDModel {
+        checkTemplates()
+        nodes = 0
+        let apPath = "SCL/" + SCLPath.segment("IED", ["name": ied.name]) + "/" + SCLPath.segment("AccessPoint", ["name": accessPoint.name]) + "/Server"
+        var devices: [IEDModel.LogicalDevice] = []
+        var seenDevices: Set<String> = []
+        for device in accessPoint.server?.lDevices ?? [] {
+            let ldPath = apPath + "/" + SCLPath.segment("LDevice", ["inst": device.inst])
+            let name = device.ldName ?? (ied.name + device.inst)
+            guard seenDevices.insert(name).inserted else {
+                error(.duplicate, "a second logical device named '\(name)'", device.location, ldPath, "inst")
+                continue
+            }
+            var nodes: [IEDModel.LogicalNode] = []
+            var seenNodes: Set<String> = []
+            let elements = (device.ln0.map { [(ln: $0, element: "LN0")] } ?? []) + device.lns.map { (ln: $0, element: "LN") }
+            if device.ln0 == nil { warn(.missingAttribute, "the logical device has no LN0", device.location, ldPath) }
+            for (ln, element) in elements {
+                let lnPath = ldPath + "/" + SCLPath.segment(element, ["prefix": ln.prefix, "lnClass": ln.lnClass, "inst": ln.inst])
+                guard seenNodes.insert(ln.name).inserted else {
+                    error(.duplicate, "a second logical node named '\(ln.name)'", ln.location, lnPath)
+                    continue
+                }
+                if let node = logicalNode(ln, path: lnPath) { nodes.append(node) }
+            }
+            devices.append(IEDModel.LogicalDevice(inst: device.inst, name: name, desc: device.desc, logicalNodes: nodes))
+        }
+        var model = IEDModel(name: ied.name, accessPoint: accessPoint.name, manufacturer: ied.manufacturer, type: ied.type,
+                             configVersion: ied.configVersion, logicalDevices: devices)
+        checkDataSets(&model, ied: ied, accessPoint: accessPoint, apPath: apPath)
+        return model
+    }
+
+    private mutating func logicalNode(_ ln: SCLLogicalNode, path: String) -> IEDModel.LogicalNode? {
+        guard let type = lnodeTypes[ln.lnType] else {
+            error(.unknownType, "LN '\(ln.name)' refers to LNodeType '\(ln.lnType)', which does not exist", ln.location, path, "lnType")
+            return nil
+        }
+        if type.lnClass != ln.lnClass {
+            warn(.invalidValue, "LN class '\(ln.lnClass)' differs from its LNodeType's '\(type.lnClass)'", ln.location, path, "lnClass")
+        }
+        var objects: [IEDModel.DataObject] = []
+        let typePath = Self.templatesPath + "/" + SCLPath.segment("LNodeType", ["id": type.id])
+        for definition in type.dataObjects {
+            if let object = dataObject(definition, path: typePath + "/" + SCLPath.segment("DO", ["name": definition.name]), depth: 1) {
+                objects.append(object)
+            }
+        }
+        for instance in ln.dataInstances {
+            let doiPath = path + "/" + SCLPath.segment("DOI", ["name": instance.name])
+            guard let index = objects.firstIndex(where: { $0.name == instance.name }) else {
+                warn(.unresolvedReference, "DOI '\(instance.name)' names no data object of LNodeType '\(type.id)'; its values are ignored",
+                     instance.location, doiPath, "name")
+                continue
+            }
+            apply(instance, to: &objects[index], path: doiPath)
+        }
+        return IEDModel.LogicalNode(prefix: ln.prefix ?? "", lnClass: ln.lnClass, inst: ln.inst, lnType: ln.lnType, desc: ln.desc,
+                                    dataObjects: objects, dataSets: [], reportControls: ln.reportControls, logControls: ln.logControls,
+                                    logs: ln.logs, gseControls: ln.gseControls, sampledValueControls: ln.sampledValueControls,
+                                    settingControl: ln.settingControl)
+    }
+
+    private mutating func spend(_ count: Int, _ location: SCLSourceLocation, _ path: String) -> Bool {
+        nodes += count
+        guard nodes <= limits.maxNodes else {
+            error(.tooLarge, "the IED expands to more than \(limits.maxNodes) data objects and attributes", location, path)
+            return false
+        }
+        return true
+    }
+
+    private mutating func arrayCount(_ text: String?, location: SCLSourceLocation, path: String) -> Int?? {
+        guard let text, !text.isEmpty else { return .some(nil) }
+        guard let count = Int(SCLLexical.trim(text)) else {
+            error(.invalidValue, "count '\(text)' is not a number (counts that name another attribute are not supported)", location, path, "count")
+            return nil
+        }
+        guard count >= 1 && count <= limits.maxArrayCount else {
+            error(.invalidValue, "count \(count) is outside 1…\(limits.maxArrayCount)", location, path, "count")
+            return nil
+        }
+        return .some(count)
+    }
+
+    private mutating func dataObject(_ definition: SCLDataObjectDefinition, path: String, depth: Int) -> IEDModel.DataObject? {
+        guard depth <= limits.maxTypeDepth else {
+            error(.tooDeep, "types nest deeper than \(limits.maxTypeDepth) levels", definition.location, path)
+            return nil
+        }
+        guard let type = doTypes[definition.type] else {
+            error(.unknownType, "'\(definition.name)' refers to DOType '\(definition.type)', which does not exist", definition.location, path, "type")
+            return nil
+        }
+        guard !brokenTypes.contains("DO:" + type.id), spend(1, definition.location, path) else { return nil }
+        guard let count = arrayCount(definition.count, location: definition.location, path: path) else { return nil }
+        let typePath = Self.templatesPath + "/" + SCLPath.segment("DOType", ["id": type.id])
+        var children: [IEDModel.DataNode] = []
+        for child in type.children {
+            switch child {
+            case .subDataObject(let sdo):
+                guard let object = dataObject(sdo, path: typePath + "/" + SCLPath.segment("SDO", ["name": sdo.name]), depth: depth + 1) else { return nil }
+                children.append(.dataObject(object))
+            case .dataAttribute(let da):
+                guard let fc = da.fc else {
+                    error(.missingAttribute, "DA '\(da.name)' has no fc", da.location, typePath + "/" + SCLPath.segment("DA", ["name": da.name]), "fc")
+                    return nil
+                }
+                var triggers: IEDModel.TriggerOptions = []
+                if da.dchg == true { triggers.insert(.dataChange) }
+                if da.qchg == true { triggers.insert(.qualityChange) }
+                if da.dupd == true { triggers.insert(.dataUpdate) }
+                guard let attribute = dataAttribute(da, fc: fc, triggers: triggers, path: typePath + "/" + SCLPath.segment("DA", ["name": da.name]),
+                                                    depth: depth + 1) else { return nil }
+                children.append(.dataAttribute(attribute))
+            }
+        }
+        var object = IEDModel.DataObject(name: definition.name, cdc: type.cdc, typeID: type.id, desc: definition.desc, children: children)
+        if let count {
+            guard spend(count * max(1, leafCount(object)), definition.location, path) else { return nil }
+            object.elements = Array(repeating: object, count: count)
+            object.count = count
+            object.children = []
+        }
+        return object
+    }
+
+    private func leafCount(_ object: IEDModel.DataObject) -> Int {
+        object.children.reduce(0) { total, child in
+            switch child {
+            case .dataObject(let sub): total + 1 + leafCount(sub)
+            case .dataAttribute(let attribute): total + 1 + attribute.components.count
+            }
+        }
+    }
+
+    private mutating func dataAttribute(_ definition: SCLDataAttributeDefinition, fc: FunctionalConstraint, triggers: IEDModel.TriggerOptions,
+                                        path: String, depth: Int) -> IEDModel.DataAttribute? {
+        guard depth <= limits.maxTypeDepth else {
+            error(.tooDeep, "types nest deeper than \(limits.maxTypeDepth) levels", definition.location, path)
+            return nil
+        }
+        guard let bType = SCLBasicType(rawValue: definition.bType) else {
+            error(.invalidValue, "'\(definition.bType)' is not an SCL basic type", definition.location, path, "bType")
+            return nil
+        }
+        guard spend(1, definition.location, path) else { return nil }
+        guard let count = arrayCount(definition.count, location: definition.location, path: path) else { return nil }
+        var attribute = IEDModel.DataAttribute(name: definition.name, fc: fc, bType: bType, typeID: definition.type, triggers: triggers,
+                                               valKind: definition.valKind, sAddr: definition.sAddr)
+        if bType == .structure {
+            guard let typeID = definition.type, let type = daTypes[typeID] else {
+                error(.unknownType, "Struct attribute '\(definition.name)' refers to DAType '\(definition.type ?? "")', which does not exist",
+                      definition.location, path, "type")
+                return nil
+            }
+            guard !brokenTypes.contains("DA:" + typeID) else { return nil }
+            let typePath = Self.templatesPath + "/" + SCLPath.segment("DAType", ["id": typeID])
+            for bda in type.attributes {
+                guard let component = dataAttribute(bda, fc: fc, triggers: triggers, path: typePath + "/" + SCLPath.segment("BDA", ["name": bda.name]),
+                                                    depth: depth + 1) else { return nil }
+                attribute.components.append(component)
+            }
+        } else {
+            attribute.value = bType.defaultValue
+            if let val = definition.values.first(where: { $0.sGroup == nil }) ?? definition.values.first {
+                attribute.value = value(val.text, of: attribute, location: definition.location, path: path) ?? attribute.value
+            }
+        }
+        if let count {
+            guard spend(count * max(1, attribute.components.count), definition.location, path) else { return nil }
+            var element = attribute
+            element.count = nil
+            attribute.elements = Array(repeating: element, count: count)
+            attribute.count = count
+            attribute.components = []
+            attribute.value = nil
+            // Several Vals without an index initialise the elements in order.
+            let values = definition.values.filter { $0.sGroup == nil }
+            if values.count > 1 {
+                for (index, val) in values.prefix(count).enumerated() {
+                    attribute.elements[index].value = value(val.text, of: element, location: definition.location, path: path) ?? element.value
+                }
+            }
+        }
+        return attribute
+    }
+
+    private mutating func value(_ text: String, of attribute: IEDModel.DataAttribute, location: SCLSourceLocation, path: String) -> MMSValue? {
+        let enumeration = attribute.bType == .enumerated ? attribute.typeID.flatMap { enumerations[$0] } : nil
+        switch attribute.bType.value(from: text, enumeration: enumeration) {
+        case .success(let value):
+            return value
+        case .failure(let failure):
+            warn(.invalidValue, failure.message + "; the default is used", location, path)
+            return nil
+        }
+    }
+
+    // MARK: Instance values
+
+    private mutating func apply(_ instance: SCLDataInstance, to object: inout IEDModel.DataObject, path: String) {
+        if object.count != nil {
+            guard let ix = instance.ix, object.elements.indices.contains(ix) else {
+                warn(.unresolvedReference, "'\(instance.name)' is an array of \(object.elements.count); an instance needs an ix inside it", instance.location, path, "ix")
+                return
+            }
+            var ixless = instance
+            ixless.ix = nil
+            apply(ixless, to: &object.elements[ix], path: path)
+            return
+        }
+        for sub in instance.subInstances {
+            let subPath = path + "/" + SCLPath.segment("SDI", ["name": sub.name])
+            guard let index = object.children.firstIndex(where: { $0.name == sub.name }) else {
+                warn(.unresolvedReference, "SDI '\(sub.name)' names nothing in DOType '\(object.typeID)'; its values are ignored", sub.location, subPath, "name")
+                continue
+            }
+            switch object.children[index] {
+            case .dataObject(var child):
+                apply(sub, to: &child, path: subPath)
+                object.children[index] = .dataObject(child)
+            case .dataAttribute(var child):
+                apply(sub, to: &child, path: subPath)
+                object.children[index] = .dataAttribute(child)
+            }
+        }
+        for dai in instance.attributes {
+            let daiPath = path + "/" + SCLPath.segment("DAI", ["name": dai.name])
+            guard let index = object.children.firstIndex(where: { $0.name == dai.name }), case .dataAttribute(var child) = object.children[index] else {
+                warn(.unresolvedReference, "DAI '\(dai.name)' names no attribute of DOType '\(object.typeID)'; its value is ignored", dai.location, daiPath, "name")
+                continue
+            }
+            apply(dai, to: &child, path: daiPath)
+            object.children[index] = .dataAttribute(child)
+        }
+    }
+
+    private mutating func apply(_ instance: SCLDataInstance, to attribute: inout IEDModel.DataAttribute, path: String) {
+        if attribute.count != nil {
+            guard let ix = instance.ix, attribute.elements.indices.contains(ix) else {
+                warn(.unresolvedReference, "'\(instance.name)' is an array of \(attribute.elements.count); an SDI needs an ix inside it", instance.location, path, "ix")
+                return
+            }
+            var ixless = instance
+            ixless.ix = nil
+            apply(ixless, to: &attribute.elements[ix], path: path)
+            return
+        }
+        for sub in instance.subInstances {
+            let subPath = path + "/" + SCLPath.segment("SDI", ["name": sub.name])
+            guard let index = attribute.components.firstIndex(where: { $0.name == sub.name }) else {
+                warn(.unresolvedReference, "SDI '\(sub.name)' names no component of '\(attribute.name)'; its values are ignored", sub.location, subPath, "name")
+                continue
+            }
+            apply(sub, to: &attribute.components[index], path: subPath)
+        }
+        for dai in instance.attributes {
+            let daiPath = path + "/" + SCLPath.segment("DAI", ["name": dai.name])
+            guard let index = attribute.components.firstIndex(where: { $0.name == dai.name }) else {
+                warn(.unresolvedReference, "DAI '\(dai.name)' names no component of '\(attribute.name)'; its value is ignored", dai.location, daiPath, "name")
+                continue
+            }
+            apply(dai, to: &attribute.components[index], path: daiPath)
+        }
+    }
+
+    private mutating func apply(_ dai: SCLAttributeInstance, to attribute: inout IEDModel.DataAttribute, path: String) {
+        if let valKind = dai.valKind { attribute.valKind = valKind }
+        if let sAddr = dai.sAddr { attribute.sAddr = sAddr }
+        if attribute.count != nil {
+            if let ix = dai.ix {
+                guard attribute.elements.indices.contains(ix) else {
+                    warn(.unresolvedReference, "ix \(ix) is outside the array of \(attribute.elements.count)", dai.location, path, "ix")
+                    return
+                }
+                var ixless = dai
+                ixless.ix = nil
+                apply(ixless, to: &attribute.elements[ix], path: path)
+            } else {
+                for (index, val) in dai.values.filter({ $0.sGroup == nil }).prefix(attribute.elements.count).enumerated() {
+                    if let value = value(val.text, of: attribute.elements[index], location: dai.location, path: path) { attribute.elements[index].value = value }
+                }
+            }
+            return
+        }
+        guard attribute.bType != .structure else {
+            if !dai.values.isEmpty { warn(.invalidValue, "a value for the structure '\(attribute.name)' is ignored; give its components with SDI/DAI", dai.location, path) }
+            return
+        }
+        for val in dai.values {
+            guard let value = value(val.text, of: attribute, location: dai.location, path: path) else { continue }
+            if let group = val.sGroup {
+                attribute.settingGroupValues[group] = value
+                if dai.values.allSatisfy({ $0.sGroup != nil }) && group == dai.values.compactMap(\.sGroup).min() { attribute.value = value }
+            } else {
+                attribute.value = value
+            }
+        }
+    }
+
+    // MARK: Datasets and control blocks
+
+    private mutating func checkDataSets(_ model: inout IEDModel, ied: SCLIED, accessPoint: SCLAccessPoint, apPath: String) {
+        for (deviceIndex, sclDevice) in (accessPoint.server?.lDevices ?? []).enumerated() where deviceIndex < model.logicalDevices.count {
+            let ldPath = apPath + "/" + SCLPath.segment("LDevice", ["inst": sclDevice.inst])
+            let sclNodes = (sclDevice.ln0.map { [(ln: $0, element: "LN0")] } ?? []) + sclDevice.lns.map { (ln: $0, element: "LN") }
+            for (ln, element) in sclNodes {
+                guard let nodeIndex = model.logicalDevices[deviceIndex].logicalNodes.firstIndex(where: { $0.name == ln.name }) else { continue }
+                let lnPath = ldPath + "/" + SCLPath.segment(element, ["prefix": ln.prefix, "lnClass": ln.lnClass, "inst": ln.inst])
+                var dataSets: [IEDModel.DataSet] = []
+                var names: Set<String> = []
+                for dataSet in ln.dataSets {
+                    let dsPath = lnPath + "/" + SCLPath.segment("DataSet", ["name": dataSet.name])
+                    guard names.insert(dataSet.name).inserted else {
+                        error(.duplicate, "a second dataset named '\(dataSet.name)'", dataSet.location, dsPath, "name")
+                        continue
+                    }
+                    // A member that names nothing is dropped with a warning (tolerated: tools leave such members behind).
+                    var members: [IEDModel.DataSet.Member] = []
+                    for fcda in dataSet.members {
+                        let fcdaPath = dsPath + "/" + SCLPath.segment("FCDA", ["ldInst": fcda.ldInst, "prefix": fcda.prefix, "lnClass": fcda.lnClass,
+                                                                                 "lnInst": fcda.lnInst, "doName": fcda.doName, "daName": fcda.daName, "fc": fcda.fc.rawValue])
+                        if let member = member(fcda, in: model, ied: ied, defaultDevice: sclDevice, path: fcdaPath) { members.append(member) }
+                    }
+                    dataSets.append(IEDModel.DataSet(name: dataSet.name, desc: dataSet.desc, members: members))
+                }
+                model.logicalDevices[deviceIndex].logicalNodes[nodeIndex].dataSets = dataSets
+                func check(_ element: String, _ name: String, _ datSet: String?, _ location: SCLSourceLocation) {
+                    guard let datSet, !datSet.isEmpty, !names.contains(datSet) else { return }
+                    error(.unresolvedReference, "\(element) '\(name)' refers to dataset '\(datSet)', which this LN does not define", location,
+                          lnPath + "/" + SCLPath.segment(element, ["name": name]), "datSet")
+                }
+                for block in ln.reportControls { check("ReportControl", block.name, block.datSet, block.location) }
+                for block in ln.logControls { check("LogControl", block.name, block.datSet, block.location) }
+                for block in ln.gseControls { check("GSEControl", block.name, block.datSet, block.location) }
+                for block in ln.sampledValueControls { check("SampledValueControl", block.name, block.datSet, block.location) }
+                for block in ln.reportControls where block.rptEnabled?.max.map({ $0 > 1 }) == true && block.indexed == false {
+                    warn(.invalidValue, "ReportControl '\(block.name)' has RptEnabled max > 1 but indexed=\"false\"; instances are still numbered",
+                         block.location, lnPath + "/" + SCLPath.segment("ReportControl", ["name": block.name]), "indexed")
+                }
+            }
+        }
+    }
+
+    private mutating func member(_ fcda: SCLFCDA, in model: IEDModel, ied: SCLIED, defaultDevice: SCLLDevice, path: String) -> IEDModel.DataSet.Member? {
+        let inst = fcda.ldInst ?? defaultDevice.inst
+        var found = model.logicalDevices.first { $0.inst == inst }
+        if found == nil, let byName = model.logicalDevices.first(where: { $0.name == inst }) {
+            warn(.invalidValue, "ldInst '\(inst)' is a logical device name, not an instance; read as '\(byName.inst)'", fcda.location, path, "ldInst")
+            found = byName
+        }
+        guard let device = found else {
+            warn(.unresolvedReference, "dataset member in logical device '\(inst)', which IED '\(ied.name)' does not have", fcda.location, path, "ldInst")
+            return nil
+        }
+        var lnName = (fcda.prefix ?? "") + (fcda.lnClass ?? "") + (fcda.lnInst ?? "")
+        if fcda.lnClass == "LLN0", !(fcda.lnInst ?? "").isEmpty, !device.logicalNodes.contains(where: { $0.name == lnName }) {
+            warn(.invalidValue, "LLN0 has no instance number; lnInst '\(fcda.lnInst ?? "")' is ignored", fcda.location, path, "lnInst")
+            lnName = "LLN0"
+        }
+        guard let node = device.logicalNodes.first(where: { $0.name == lnName }) else {
+            warn(.unresolvedReference, "dataset member in logical node '\(lnName)', which '\(device.name)' does not have", fcda.location, path, "lnClass")
+            return nil
+        }
+        let doPath = (fcda.doName ?? "").split(separator: ".").map(String.init)
+        let daPath = (fcda.daName ?? "").split(separator: ".").map(String.init)
+        guard let first = doPath.first, let object = node.dataObject(named: first) else {
+            warn(.unresolvedReference, "dataset member names data object '\(fcda.doName ?? "")', which \(lnName) does not have", fcda.location, path, "doName")
+            return nil
+        }
+        // Walk SDOs, then attributes; the FC must match an attribute at or below the end of the path.
+        var current: IEDModel.DataNode = .dataObject(object)
+        for segment in doPath.dropFirst() + daPath {
+            // A segment may select an array element: `phsAHar(7)`.
+            var name = segment
+            var index: Int?
+            if segment.hasSuffix(")"), let open = segment.firstIndex(of: "("), let number = Int(segment[segment.index(after: open)..<segment.index(before: segment.endIndex)]) {
+                name = String(segment[..<open])
+                index = number
+            }
+            var next: IEDModel.DataNode?
+            switch current {
+            case .dataObject(let parent): next = (parent.count != nil ? parent.elements.first : parent)?.child(named: name)
+            case .dataAttribute(let parent): next = (parent.count != nil ? parent.elements.first : parent)?.components.first { $0.name == name }.map { .dataAttribute($0) }
+            }
+            if let index, let array = next {
+                switch array {
+                case .dataObject(let object): next = object.elements.indices.contains(index) ? .dataObject(object.elements[index]) : nil
+                case .dataAttribute(let attribute): next = attribute.elements.indices.contains(index) ? .dataAttribute(attribute.elements[index]) : nil
+                }
+            }
+            guard let next else {
+                let attribute = daPath.contains(segment) ? "daName" : "doName"
+                warn(.unresolvedReference, "dataset member path '\((doPath + daPath).joined(separator: "."))' breaks at '\(segment)'", fcda.location, path, attribute)
+                return nil
+            }
+            current = next
+        }
+        func has(_ fc: FunctionalConstraint, _ node: IEDModel.DataNode) -> Bool {
+            switch node {
+            case .dataAttribute(let attribute): return attribute.fc == fc
+            case .dataObject(let object):
+                return (object.count != nil ? object.elements.prefix(1).flatMap(\.children) : object.children).contains { has(fc, $0) }
+            }
+        }
+        guard has(fcda.fc, current) else {
+            warn(.unresolvedReference, "dataset member '\((doPath + daPath).joined(separator: "."))' has nothing with FC \(fcda.fc.rawValue)", fcda.location, path, "fc")
+            return nil
+        }
+        return IEDModel.DataSet.Member(logicalDevice: device.name, logicalNode: lnName, fc: fcda.fc, path: doPath + daPath, index: fcda.ix)
+    }
+}
