@@ -84,6 +84,7 @@ let package = Package(
         .testTarget(
             name: "IEC61850SCLTests",
             dependencies: ["IEC61850SCL"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(

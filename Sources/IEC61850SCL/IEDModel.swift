@@ -288,11 +288,13 @@ public struct IEDModel: Sendable, Hashable {
     public var counts: Counts {
         var counts = Counts()
         func leaves(_ attribute: DataAttribute) -> Int {
+            if attribute.count != nil { return attribute.elements.first.map(leaves) ?? 0 }
             if attribute.bType == .structure { return attribute.components.reduce(0) { $0 + leaves($1) } }
             return 1
         }
         func leaves(_ object: DataObject) -> Int {
-            object.children.reduce(0) { total, child in
+            if object.count != nil { return object.elements.first.map(leaves) ?? 0 }
+            return object.children.reduce(0) { total, child in
                 switch child {
                 case .dataObject(let sub): total + leaves(sub)
                 case .dataAttribute(let attribute): total + leaves(attribute)
@@ -323,7 +325,7 @@ extension IEDModel.LogicalNode {
     public var functionalConstraints: [FunctionalConstraint] {
         var set: Set<FunctionalConstraint> = []
         func collect(_ object: IEDModel.DataObject) {
-            for child in object.children {
+            for child in object.count != nil ? object.elements.first?.children ?? [] : object.children {
                 switch child {
                 case .dataObject(let sub): collect(sub)
                 case .dataAttribute(let attribute): set.insert(attribute.fc)

@@ -13,8 +13,8 @@ public struct SCLResolutionLimits: Sendable, Hashable {
     /// The largest array (`count`) accepted.
     public var maxArrayCount: Int
 
-    /// Defaults: depth 64, 2 000 000 nodes, arrays up to 65 535 elements.
-    public init(maxTypeDepth: Int = 64, maxNodes: Int = 2_000_000, maxArrayCount: Int = 65_535) {
+    /// Defaults: depth 64, 500 000 nodes, arrays up to 65 535 elements.
+    public init(maxTypeDepth: Int = 64, maxNodes: Int = 500_000, maxArrayCount: Int = 65_535) {
         self.maxTypeDepth = maxTypeDepth
         self.maxNodes = maxNodes
         self.maxArrayCount = maxArrayCount
@@ -365,13 +365,20 @@ struct SCLResolver {
         return object
     }
 
+    /// Nodes below a data object (array elements included), for the node budget.
     private func leafCount(_ object: IEDModel.DataObject) -> Int {
-        object.children.reduce(0) { total, child in
+        if object.count != nil { return object.elements.count * (1 + (object.elements.first.map(leafCount) ?? 0)) }
+        return object.children.reduce(0) { total, child in
             switch child {
             case .dataObject(let sub): total + 1 + leafCount(sub)
-            case .dataAttribute(let attribute): total + 1 + attribute.components.count
+            case .dataAttribute(let attribute): total + 1 + leafCount(attribute)
             }
         }
+    }
+
+    private func leafCount(_ attribute: IEDModel.DataAttribute) -> Int {
+        if attribute.count != nil { return attribute.elements.count * (1 + (attribute.elements.first.map(leafCount) ?? 0)) }
+        return attribute.components.reduce(0) { $0 + 1 + leafCount($1) }
     }
 
     private mutating func dataAttribute(_ definition: SCLDataAttributeDefinition, fc: FunctionalConstraint, triggers: IEDModel.TriggerOptions,
@@ -408,7 +415,7 @@ struct SCLResolver {
             }
         }
         if let count {
-            guard spend(count * max(1, attribute.components.count), definition.location, path) else { return nil }
+            guard spend(count * max(1, leafCount(attribute)), definition.location, path) else { return nil }
             var element = attribute
             element.count = nil
             attribute.elements = Array(repeating: element, count: count)
