@@ -241,6 +241,7 @@ public struct XMLScanner: Sendable {
         guard !(stack.isEmpty && sawRoot) else { throw error("a second root element <\(name)>", at: tagPosition) }
         guard stack.count < maxDepth else { throw error("elements nested deeper than \(maxDepth)", at: tagPosition) }
         var attributes: [(name: String, value: String)] = []
+        var seenNames: Set<String> = []  // only used past 8 attributes: keeps the duplicate check linear
         while true {
             skipWhitespace()
             guard index < bytes.count else { throw error("the document ends inside the tag <\(name)>", at: tagPosition) }
@@ -278,7 +279,14 @@ public struct XMLScanner: Sendable {
             guard index < bytes.count else { throw error("unterminated value of attribute \(attributeName)", at: valuePosition) }
             let value = hasEntity ? try resolveEntities(start..<index, at: valuePosition) : try decodeUTF8(start..<index, at: valuePosition)
             advance()
-            guard !attributes.contains(where: { $0.name == attributeName }) else { throw error("attribute \(attributeName) repeated in <\(name)>", at: valuePosition) }
+            let repeated: Bool
+            if attributes.count < 8 {
+                repeated = attributes.contains { $0.name == attributeName }
+            } else {
+                if seenNames.isEmpty { seenNames = Set(attributes.map(\.name)) }
+                repeated = !seenNames.insert(attributeName).inserted
+            }
+            guard !repeated else { throw error("attribute \(attributeName) repeated in <\(name)>", at: valuePosition) }
             attributes.append((attributeName, value))
         }
     }
