@@ -50,6 +50,7 @@ let package = Package(
             dependencies: [
                 "IEC61850Model",
                 "IEC61850MMS",
+                "IEC61850SCL",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -90,7 +91,7 @@ let package = Package(
         .testTarget(
             name: "IEC61850Tests",
             dependencies: [
-                "IEC61850", "IEC61850MMS",
+                "IEC61850", "IEC61850MMS", "IEC61850SCL",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -12,8 +12,8 @@ import Darwin
 struct IEC61850Command: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "iec61850",
-        abstract: "An IEC 61850 MMS client.",
-        subcommands: [Demo.self, Serve.self, Browse.self, Read.self, Write.self, Identify.self, Bench.self]
+        abstract: "IEC 61850: an MMS client and server, and SCL tools.",
+        subcommands: [Demo.self, Serve.self, Browse.self, Read.self, Write.self, Identify.self, Bench.self, SCL.self]
     )
 }
 

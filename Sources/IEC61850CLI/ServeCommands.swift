@@ -11,8 +11,12 @@ import Darwin
 #endif
 
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Serve the built-in demo IED (TESTIED, LD GenericIO) whose values change every second.")
+    static let configuration = CommandConfiguration(
+        abstract: "Serve an IED from an SCL file, or the built-in demo IED (TESTIED, LD GenericIO) whose values change every second.")
 
+    @Option(help: "An SCL file (ICD, CID, IID, SCD…) whose IED to serve.") var scl: String?
+    @Option(help: "The IED of the SCL file (default: the first).") var ied: String?
+    @Option(help: "The access point of the IED (default: its first with a server).") var accessPoint: String?
     @Option(help: "Address to bind.") var host = "127.0.0.1"
     @Option(help: "TCP port (0 = any free port).") var port = 102
     @Option(help: "The most associations served at once.") var maxAssociations = 100
@@ -22,7 +26,22 @@ struct Serve: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.maxAssociations = maxAssociations
-        let server = IEDServer(model: DemoIED.model(), configuration: configuration)
+        var model = DemoIED.model()
+        if let scl {
+            do {
+                var warnings: [SCLWarning] = []
+                let document = try SCLDocument(contentsOfFile: scl, warnings: &warnings)
+                let iedModel = try document.iedModel(ied: ied, accessPoint: accessPoint, warnings: &warnings)
+                for warning in warnings { printError("\(scl):\(warning.location.line):\(warning.location.column): warning: \(warning.kind.rawValue): \(warning.message)") }
+                model = ServedModel(iedModel)
+                configuration.identity = DeviceIdentity(iedModel)
+                printLine("serving IED \(iedModel.name) (access point \(iedModel.accessPoint)): " + iedModel.logicalDevices.map(\.name).joined(separator: ", "))
+            } catch {
+                printError("\(scl):\(error.description)")
+                throw ExitCode(1)
+            }
+        }
+        let server = IEDServer(model: model, configuration: configuration)
         do {
             try await server.start()
         } catch {
@@ -30,7 +49,7 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(1)
         }
         printLine("listening on \(host):\(server.port ?? port)")
-        let simulation = Task { await DemoIED.simulate(server) }
+        let simulation = Task { if scl == nil { await DemoIED.simulate(server) } }
         await waitForTerminationSignal()
         simulation.cancel()
         await server.shutdown()

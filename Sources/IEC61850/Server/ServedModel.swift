@@ -60,6 +60,11 @@ public struct ServedLogicalNode: Sendable, Hashable {
         (type, value) = root.build()
     }
 
+    mutating func replaceVariable(type: MMSTypeSpecification, value: MMSValue) {
+        self.type = type
+        self.value = value
+    }
+
     /// The type and value at a component path (`[FC, DO, DA…]`), or `nil` when it does not exist.
     public func lookup(_ path: ArraySlice<String>) -> (type: MMSTypeSpecification, value: MMSValue)? {
         var type = self.type

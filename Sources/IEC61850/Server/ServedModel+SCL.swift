@@ -1,0 +1,48 @@
+// Serving a model described in SCL: IEDModel (resolved by IEC61850SCL) → the MMS shape IEDServer hosts.
+
+extension ServedLogicalNode {
+    /// A node from its MMS type and value (shaped alike: a structure of FCs).
+    public init(name: String, type: MMSTypeSpecification, value: MMSValue) {
+        self.init(name: name, attributes: [])
+        replaceVariable(type: type, value: value)
+    }
+}
+
+extension ServedModel {
+    /// The model a server hosts for a resolved SCL IED (IEC 61850-8-1 mapping: each LD a domain named by its
+    /// LD name, each LN one named variable of FC components).
+    public init(_ model: IEDModel) {
+        self.init(logicalDevices: model.logicalDevices.map { device in
+            ServedLogicalDevice(name: device.name, logicalNodes: device.logicalNodes.map { node in
+                let (type, value) = node.mmsVariable
+                return ServedLogicalNode(name: node.name, type: type, value: value)
+            })
+        })
+    }
+
+    /// Loads an SCL file (ICD, CID, IID, SCD…) and resolves one IED access point into a servable model.
+    /// - Parameters:
+    ///   - path: the SCL file.
+    ///   - ied: the IED name; `nil` takes the first IED.
+    ///   - accessPoint: the access point; `nil` takes the IED's first access point with a server.
+    ///   - warnings: tolerated deviations (see ``SCLDocument/iedModel(ied:accessPoint:limits:strict:warnings:)``).
+    /// - Throws: ``SCLError`` with line, column and element path.
+    public static func load(scl path: String, ied: String? = nil, accessPoint: String? = nil,
+                            warnings: inout [SCLWarning]) throws(SCLError) -> ServedModel {
+        let document = try SCLDocument(contentsOfFile: path, warnings: &warnings)
+        return ServedModel(try document.iedModel(ied: ied, accessPoint: accessPoint, warnings: &warnings))
+    }
+
+    /// Loads an SCL file, discarding warnings (see ``load(scl:ied:accessPoint:warnings:)``).
+    public static func load(scl path: String, ied: String? = nil, accessPoint: String? = nil) throws(SCLError) -> ServedModel {
+        var warnings: [SCLWarning] = []
+        return try load(scl: path, ied: ied, accessPoint: accessPoint, warnings: &warnings)
+    }
+}
+
+extension DeviceIdentity {
+    /// Identify's answer for an SCL IED: manufacturer, type (or name) and configuration version.
+    public init(_ model: IEDModel) {
+        self.init(vendor: model.manufacturer ?? "unknown", model: model.type ?? model.name, revision: model.configVersion ?? "")
+    }
+}
