@@ -282,7 +282,7 @@ struct SCLResolver {
         var objects: [IEDModel.DataObject] = []
         let typePath = Self.templatesPath + "/" + SCLPath.segment("LNodeType", ["id": type.id])
         for definition in type.dataObjects {
-            if let object = dataObject(definition, path: typePath + "/" + SCLPath.segment("DO", ["name": definition.name]), depth: 1) {
+            if let (object, _, _) = dataObject(definition, path: { typePath + "/" + SCLPath.segment("DO", ["name": definition.name]) }, depth: 1) {
                 objects.append(object)
             }
         }
@@ -301,121 +301,151 @@ struct SCLResolver {
                                     settingControl: ln.settingControl)
     }
 
-    private mutating func spend(_ count: Int, _ location: SCLSourceLocation, _ path: String) -> Bool {
+    private mutating func spend(_ count: Int, _ location: SCLSourceLocation, _ path: @autoclosure () -> String) -> Bool {
         nodes += count
         guard nodes <= limits.maxNodes else {
-            error(.tooLarge, "the IED expands to more than \(limits.maxNodes) data objects and attributes", location, path)
+            error(.tooLarge, "the IED expands to more than \(limits.maxNodes) data objects and attributes", location, path())
             return false
         }
         return true
     }
 
-    private mutating func arrayCount(_ text: String?, location: SCLSourceLocation, path: String) -> Int?? {
+    private mutating func arrayCount(_ text: String?, location: SCLSourceLocation, path: @autoclosure () -> String) -> Int?? {
         guard let text, !text.isEmpty else { return .some(nil) }
         guard let count = Int(SCLLexical.trim(text)) else {
-            error(.invalidValue, "count '\(text)' is not a number (counts that name another attribute are not supported)", location, path, "count")
+            error(.invalidValue, "count '\(text)' is not a number (counts that name another attribute are not supported)", location, path(), "count")
             return nil
         }
         guard count >= 1 && count <= limits.maxArrayCount else {
-            error(.invalidValue, "count \(count) is outside 1…\(limits.maxArrayCount)", location, path, "count")
+            error(.invalidValue, "count \(count) is outside 1…\(limits.maxArrayCount)", location, path(), "count")
             return nil
         }
         return .some(count)
     }
 
-    private mutating func dataObject(_ definition: SCLDataObjectDefinition, path: String, depth: Int) -> IEDModel.DataObject? {
-        guard depth <= limits.maxTypeDepth else {
-            error(.tooDeep, "types nest deeper than \(limits.maxTypeDepth) levels", definition.location, path)
-            return nil
-        }
+    /// The element path of a child of a template, built only when a message needs it.
+    private static func templatePath(_ element: String, _ id: String, _ child: String, _ name: String) -> String {
+        templatesPath + "/" + SCLPath.segment(element, ["id": id]) + "/" + SCLPath.segment(child, ["name": name])
+    }
+
+    /// A type expanded once and reused for every instance (values are copy-on-write, so reuse costs nothing
+    /// until an instance value changes a part).
+    private struct Expansion<Children> {
+        var children: Children
+        /// Nodes below the type, for the budget.
+        var nodes: Int
+        /// Levels below the type, for the depth limit.
+        var height: Int
+    }
+
+    private var doExpansions: [String: Expansion<[IEDModel.DataNode]>] = [:]
+    private var daExpansions: [String: Expansion<[IEDModel.DataAttribute]>] = [:]
+    private var failedTypes: Set<String> = []
+
+    private mutating func dataObject(_ definition: SCLDataObjectDefinition, path: () -> String, depth: Int) -> (IEDModel.DataObject, nodes: Int, height: Int)? {
         guard let type = doTypes[definition.type] else {
-            error(.unknownType, "'\(definition.name)' refers to DOType '\(definition.type)', which does not exist", definition.location, path, "type")
+            error(.unknownType, "'\(definition.name)' refers to DOType '\(definition.type)', which does not exist", definition.location, path(), "type")
             return nil
         }
-        guard !brokenTypes.contains("DO:" + type.id), spend(1, definition.location, path) else { return nil }
-        guard let count = arrayCount(definition.count, location: definition.location, path: path) else { return nil }
-        let typePath = Self.templatesPath + "/" + SCLPath.segment("DOType", ["id": type.id])
-        var children: [IEDModel.DataNode] = []
+        guard !brokenTypes.contains("DO:" + type.id) else { return nil }
+        guard let count = arrayCount(definition.count, location: definition.location, path: path()) else { return nil }
+        guard let expansion = expandDOType(type, depth: depth, location: definition.location, path: path) else { return nil }
+        guard depth + expansion.height <= limits.maxTypeDepth else {
+            error(.tooDeep, "types nest deeper than \(limits.maxTypeDepth) levels", definition.location, path())
+            return nil
+        }
+        let nodes = (1 + expansion.nodes) * (count ?? 1)
+        guard spend(nodes, definition.location, path()) else { return nil }
+        var object = IEDModel.DataObject(name: definition.name, cdc: type.cdc, typeID: type.id, desc: definition.desc, children: expansion.children)
+        if let count {
+            object.elements = Array(repeating: object, count: count)
+            object.count = count
+            object.children = []
+        }
+        return (object, nodes, expansion.height + 1)
+    }
+
+    private mutating func expandDOType(_ type: SCLDOType, depth: Int, location: SCLSourceLocation, path: () -> String) -> Expansion<[IEDModel.DataNode]>? {
+        if let cached = doExpansions[type.id] { return cached }
+        guard !failedTypes.contains("DO:" + type.id) else { return nil }
+        guard depth <= limits.maxTypeDepth else {
+            error(.tooDeep, "types nest deeper than \(limits.maxTypeDepth) levels", location, path())
+            return nil
+        }
+        var expansion = Expansion<[IEDModel.DataNode]>(children: [], nodes: 0, height: 0)
         for child in type.children {
             switch child {
             case .subDataObject(let sdo):
-                guard let object = dataObject(sdo, path: typePath + "/" + SCLPath.segment("SDO", ["name": sdo.name]), depth: depth + 1) else { return nil }
-                children.append(.dataObject(object))
+                guard let (object, nodes, height) = dataObject(sdo, path: { Self.templatePath("DOType", type.id, "SDO", sdo.name) }, depth: depth + 1) else {
+                    failedTypes.insert("DO:" + type.id)
+                    return nil
+                }
+                expansion.children.append(.dataObject(object))
+                expansion.nodes += nodes
+                expansion.height = max(expansion.height, height)
             case .dataAttribute(let da):
+                let daPath = { Self.templatePath("DOType", type.id, "DA", da.name) }
                 guard let fc = da.fc else {
-                    error(.missingAttribute, "DA '\(da.name)' has no fc", da.location, typePath + "/" + SCLPath.segment("DA", ["name": da.name]), "fc")
+                    error(.missingAttribute, "DA '\(da.name)' has no fc", da.location, daPath(), "fc")
+                    failedTypes.insert("DO:" + type.id)
                     return nil
                 }
                 var triggers: IEDModel.TriggerOptions = []
                 if da.dchg == true { triggers.insert(.dataChange) }
                 if da.qchg == true { triggers.insert(.qualityChange) }
                 if da.dupd == true { triggers.insert(.dataUpdate) }
-                guard let attribute = dataAttribute(da, fc: fc, triggers: triggers, path: typePath + "/" + SCLPath.segment("DA", ["name": da.name]),
-                                                    depth: depth + 1) else { return nil }
-                children.append(.dataAttribute(attribute))
+                guard let (attribute, nodes, height) = dataAttribute(da, fc: fc, triggers: triggers, path: daPath, depth: depth + 1) else {
+                    failedTypes.insert("DO:" + type.id)
+                    return nil
+                }
+                expansion.children.append(.dataAttribute(attribute))
+                expansion.nodes += nodes
+                expansion.height = max(expansion.height, height)
             }
         }
-        var object = IEDModel.DataObject(name: definition.name, cdc: type.cdc, typeID: type.id, desc: definition.desc, children: children)
-        if let count {
-            guard spend(count * max(1, leafCount(object)), definition.location, path) else { return nil }
-            object.elements = Array(repeating: object, count: count)
-            object.count = count
-            object.children = []
-        }
-        return object
-    }
-
-    /// Nodes below a data object (array elements included), for the node budget.
-    private func leafCount(_ object: IEDModel.DataObject) -> Int {
-        if object.count != nil { return object.elements.count * (1 + (object.elements.first.map(leafCount) ?? 0)) }
-        return object.children.reduce(0) { total, child in
-            switch child {
-            case .dataObject(let sub): total + 1 + leafCount(sub)
-            case .dataAttribute(let attribute): total + 1 + leafCount(attribute)
-            }
-        }
-    }
-
-    private func leafCount(_ attribute: IEDModel.DataAttribute) -> Int {
-        if attribute.count != nil { return attribute.elements.count * (1 + (attribute.elements.first.map(leafCount) ?? 0)) }
-        return attribute.components.reduce(0) { $0 + 1 + leafCount($1) }
+        doExpansions[type.id] = expansion
+        return expansion
     }
 
     private mutating func dataAttribute(_ definition: SCLDataAttributeDefinition, fc: FunctionalConstraint, triggers: IEDModel.TriggerOptions,
-                                        path: String, depth: Int) -> IEDModel.DataAttribute? {
+                                        path: () -> String, depth: Int) -> (IEDModel.DataAttribute, nodes: Int, height: Int)? {
         guard depth <= limits.maxTypeDepth else {
-            error(.tooDeep, "types nest deeper than \(limits.maxTypeDepth) levels", definition.location, path)
+            error(.tooDeep, "types nest deeper than \(limits.maxTypeDepth) levels", definition.location, path())
             return nil
         }
         guard let bType = SCLBasicType(rawValue: definition.bType) else {
-            error(.invalidValue, "'\(definition.bType)' is not an SCL basic type", definition.location, path, "bType")
+            error(.invalidValue, "'\(definition.bType)' is not an SCL basic type", definition.location, path(), "bType")
             return nil
         }
-        guard spend(1, definition.location, path) else { return nil }
-        guard let count = arrayCount(definition.count, location: definition.location, path: path) else { return nil }
+        guard let count = arrayCount(definition.count, location: definition.location, path: path()) else { return nil }
         var attribute = IEDModel.DataAttribute(name: definition.name, fc: fc, bType: bType, typeID: definition.type, triggers: triggers,
                                                valKind: definition.valKind, sAddr: definition.sAddr)
+        var below = 0
+        var height = 0
         if bType == .structure {
             guard let typeID = definition.type, let type = daTypes[typeID] else {
                 error(.unknownType, "Struct attribute '\(definition.name)' refers to DAType '\(definition.type ?? "")', which does not exist",
-                      definition.location, path, "type")
+                      definition.location, path(), "type")
                 return nil
             }
-            guard !brokenTypes.contains("DA:" + typeID) else { return nil }
-            let typePath = Self.templatesPath + "/" + SCLPath.segment("DAType", ["id": typeID])
-            for bda in type.attributes {
-                guard let component = dataAttribute(bda, fc: fc, triggers: triggers, path: typePath + "/" + SCLPath.segment("BDA", ["name": bda.name]),
-                                                    depth: depth + 1) else { return nil }
-                attribute.components.append(component)
+            guard !brokenTypes.contains("DA:" + typeID),
+                  let expansion = expandDAType(type, fc: fc, triggers: triggers, depth: depth, location: definition.location, path: path) else { return nil }
+            guard depth + expansion.height <= limits.maxTypeDepth else {
+                error(.tooDeep, "types nest deeper than \(limits.maxTypeDepth) levels", definition.location, path())
+                return nil
             }
+            attribute.components = expansion.children
+            below = expansion.nodes
+            height = expansion.height
         } else {
             attribute.value = bType.defaultValue
             if let val = definition.values.first(where: { $0.sGroup == nil }) ?? definition.values.first {
-                attribute.value = value(val.text, of: attribute, location: definition.location, path: path) ?? attribute.value
+                attribute.value = value(val.text, of: attribute, location: definition.location, path: path()) ?? attribute.value
             }
         }
+        let nodes = (1 + below) * (count ?? 1)
+        guard spend(nodes, definition.location, path()) else { return nil }
         if let count {
-            guard spend(count * max(1, leafCount(attribute)), definition.location, path) else { return nil }
             var element = attribute
             element.count = nil
             attribute.elements = Array(repeating: element, count: count)
@@ -426,20 +456,40 @@ struct SCLResolver {
             let values = definition.values.filter { $0.sGroup == nil }
             if values.count > 1 {
                 for (index, val) in values.prefix(count).enumerated() {
-                    attribute.elements[index].value = value(val.text, of: element, location: definition.location, path: path) ?? element.value
+                    attribute.elements[index].value = value(val.text, of: element, location: definition.location, path: path()) ?? element.value
                 }
             }
         }
-        return attribute
+        return (attribute, nodes, height + 1)
     }
 
-    private mutating func value(_ text: String, of attribute: IEDModel.DataAttribute, location: SCLSourceLocation, path: String) -> MMSValue? {
+    private mutating func expandDAType(_ type: SCLDAType, fc: FunctionalConstraint, triggers: IEDModel.TriggerOptions, depth: Int,
+                                       location: SCLSourceLocation, path: () -> String) -> Expansion<[IEDModel.DataAttribute]>? {
+        let key = type.id + "\u{0}" + fc.rawValue + String(triggers.rawValue)
+        if let cached = daExpansions[key] { return cached }
+        guard !failedTypes.contains("DA:" + type.id) else { return nil }
+        var expansion = Expansion<[IEDModel.DataAttribute]>(children: [], nodes: 0, height: 0)
+        for bda in type.attributes {
+            guard let (component, nodes, height) = dataAttribute(bda, fc: fc, triggers: triggers,
+                                                                 path: { Self.templatePath("DAType", type.id, "BDA", bda.name) }, depth: depth + 1) else {
+                failedTypes.insert("DA:" + type.id)
+                return nil
+            }
+            expansion.children.append(component)
+            expansion.nodes += nodes
+            expansion.height = max(expansion.height, height)
+        }
+        daExpansions[key] = expansion
+        return expansion
+    }
+
+    private mutating func value(_ text: String, of attribute: IEDModel.DataAttribute, location: SCLSourceLocation, path: @autoclosure () -> String) -> MMSValue? {
         let enumeration = attribute.bType == .enumerated ? attribute.typeID.flatMap { enumerations[$0] } : nil
         switch attribute.bType.value(from: text, enumeration: enumeration) {
         case .success(let value):
             return value
         case .failure(let failure):
-            warn(.invalidValue, failure.message + "; the default is used", location, path)
+            warn(.invalidValue, failure.message + "; the default is used", location, path())
             return nil
         }
     }
