@@ -31,7 +31,11 @@ struct RawConnection {
         while true {
             let n = read(fd, &buffer, buffer.count)
             if n == 0 { return true }
-            if n < 0 { return errno == ECONNRESET }
+            if n < 0 {
+                if errno == EINTR { continue }
+                // A reset (our writes after the close provoke one) also means the server closed; EAGAIN is the 5 s timeout.
+                return errno == ECONNRESET || errno == EPIPE || errno == ECONNABORTED
+            }
         }
     }
 
