@@ -274,6 +274,8 @@ public struct IEDServerStatistics: Sendable, Hashable {
     public var released = 0
     /// Associations that ended otherwise: client abort or disconnect, protocol violation, timeout, shutdown.
     public var aborted = 0
+    /// Of ``aborted``: associations the client aborted itself (session ABORT / ACSE ABRT).
+    public var abortedByClient = 0
     /// Connections refused at the association limit.
     public var refused = 0
     /// Confirmed requests answered.
@@ -328,6 +330,9 @@ final class MMSServerChannelHandler: ChannelInboundHandler {
             released = true
             server.count { $0.released += 1 }
             write(frames, context: context, thenClose: true)
+        case .abortedByPeer:
+            server.count { $0.abortedByClient += 1 }
+            context.close(promise: nil)
         case .closedByPeer:
             context.close(promise: nil)
         case .pdu(let pdu):

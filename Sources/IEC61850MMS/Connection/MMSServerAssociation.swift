@@ -33,7 +33,9 @@ public struct MMSServerAssociation: Sendable {
         case pdu(MMSPDU)
         /// The client released the association; send the bytes (RLRE), then close.
         case released(send: [UInt8])
-        /// The client aborted or disconnected; close.
+        /// The client aborted the association (session ABORT, normally carrying ACSE ABRT); close.
+        case abortedByPeer(String)
+        /// The client disconnected without a release; close.
         case closedByPeer(String)
     }
 
@@ -97,7 +99,10 @@ public struct MMSServerAssociation: Sendable {
             let rlre = ACSEAPDU.releaseResponse(reason: 0).encoded()
             let dn = SessionSPDU.encode(.disconnect, userData: PresentationPPDU.encodeUserData(contextID: acseContext, pdu: rlre))
             return .released(send: OSIFraming.frames(sdu: dn, tpduSize: size))
-        case (_, .abort), (_, .disconnect):
+        case (_, .abort):
+            state = .closed
+            return .abortedByPeer("session ABORT from the client")
+        case (_, .disconnect):
             state = .closed
             return .closedByPeer("session \(spdu.kind) from the client")
         default:

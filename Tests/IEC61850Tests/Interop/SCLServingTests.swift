@@ -139,3 +139,34 @@ struct SCLServingTests {
         await server.shutdown()
     }
 }
+
+@Suite("Identify and abort from libiec61850's client", .serialized)
+struct IdentifyAbortInteropTests {
+    @Test("a server loaded from SCL identifies itself with the IED's manufacturer, type and configVersion; the client's abort is counted")
+    func identifyThenAbort() async throws {
+        try PeerEnvironment.ensurePeersInstalled()
+        let path = SCLServingTests.corpus.appendingPathComponent("open-scd/packages/plugins/test/testfiles/importieds/valid.iid").path
+        let model = try SCLDocument(contentsOfFile: path).iedModel()
+        var configuration = IEDServerConfiguration()
+        configuration.port = 0
+        configuration.identity = DeviceIdentity(model)
+        let server = IEDServer(model: ServedModel(model), configuration: configuration)
+        try await server.start()
+        let port = try #require(server.port)
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/libiec_identify_abort.py").path
+        let clientScript = Peer.libiec.folder.appendingPathComponent("client.py").path
+        let (status, output) = try await offload { try PeerEnvironment.run(PeerEnvironment.python, [script, clientScript, "127.0.0.1:\(port)"]) }
+        #expect(status == 0, "\(output)")
+        let json = try #require(jsonObject(output.split(separator: "\n").last { $0.hasPrefix("{") }.map(String.init) ?? ""), "\(output)")
+        #expect(json["identifyError"] as? Int == 0)
+        #expect(json["vendor"] as? String == "TestMan")
+        #expect(json["model"] as? String == "TestType")
+        #expect(json["abortError"] as? Int == 0)
+        // The abort arrives asynchronously; wait (bounded) for the server to count it.
+        for _ in 0..<100 where server.statistics.aborted == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(server.statistics.aborted == 1 && server.statistics.associated == 1)
+        #expect(server.statistics.abortedByClient == 1)  // an ABORT SPDU, not a mere TCP close
+        await server.shutdown()
+    }
+}
