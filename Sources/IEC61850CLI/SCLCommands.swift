@@ -93,7 +93,13 @@ struct SCL: ParsableCommand {
 
         func run() throws {
             var collected: [SCLWarning] = []
-            let document = try SCL.load(file, warnings: &collected)
+            let document: SCLDocument
+            do {
+                document = try SCLDocument(contentsOfFile: file, warnings: &collected)
+            } catch {
+                print(SCL.line(file, error))  // the same one-line form as the other errors, on stdout
+                throw ExitCode(1)
+            }
             let report = document.validate()
             if warnings {
                 for warning in collected + report.warnings { print("\(file):\(warning.location.line):\(warning.location.column): warning: " + String(warning.description.drop { $0 != " " }.dropFirst())) }

@@ -122,3 +122,65 @@ struct ServeCommandTests {
         #expect(((try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "").contains("stopped"))
     }
 }
+
+@Suite("iec61850 scl and serve --scl", .serialized)
+struct SCLCommandTests {
+    static func corpus(_ file: String) -> String { PeerEnvironment.sharedFolder.appendingPathComponent("scl/" + file).path }
+
+    @Test("scl validate: exit 0 and silence for a valid file; exit 1 with FILE:LINE:COL: KIND: message (path @attribute) otherwise")
+    func validate() throws {
+        let valid = try runCLI(["scl", "validate", Self.corpus("libiec61850/examples/server_example_basic_io/simpleIO_direct_control.cid")])
+        #expect(valid.status == 0 && valid.stdout.isEmpty, "\(valid)")
+        let file = Self.corpus("riseclipse-validator-scl2003-test/scl/input/oclContraintsTests/DOType/DOTypeReferingDirectlyToItself.scl")
+        let cycle = try runCLI(["scl", "validate", file])
+        #expect(cycle.status == 1)
+        #expect(cycle.stdout == "\(file):10:7: typeCycle: DOType 'doType' refers to itself (doType → doType) (SCL/DataTypeTemplates/DOType[id=\"doType\"]/SDO[name=\"sdo\"] @type)\n")
+        let broken = Self.corpus("libiec61850/tools/model_generator/sampleModel_errors.icd")
+        let missing = try runCLI(["scl", "validate", broken])
+        #expect(missing.status == 1 && missing.stdout.hasPrefix("\(broken):20:"), "\(missing)")
+        #expect(missing.stdout.contains(": missingAttribute: ") && missing.stdout.hasSuffix("(SCL/IED[name=\"SampleIED\"]/AccessPoint @name)\n"))
+    }
+
+    @Test("scl summary, ieds and json describe the file")
+    func describe() throws {
+        let file = Self.corpus("libiec61850/tools/model_generator/complexModel.icd")
+        let summary = try runCLI(["scl", "summary", file])
+        #expect(summary.status == 0)
+        #expect(summary.stdout.hasPrefix("IED ied1 (access point accessPoint1"))
+        #expect(summary.stdout.contains("LD ied1Inverter (inst Inverter)") && summary.stdout.contains("LD ied1Battery (inst Battery)"))
+        let ieds = try runCLI(["scl", "ieds", file])
+        #expect(ieds.stdout.hasPrefix("ied1\n  accessPoint1: server, LDs Inverter, Battery"), "\(ieds.stdout)")
+        let json = try runCLI(["scl", "json", file])
+        let document = try #require(jsonObject(json.stdout))
+        #expect((document["ieds"] as? [[String: Any]])?.first?["name"] as? String == "ied1")
+        let noIED = try runCLI(["scl", "summary", file, "--ied", "nope"])
+        #expect(noIED.status == 1 && noIED.stderr.contains("there is no IED 'nope'; the file has ied1"))
+    }
+
+    @Test("serve --scl serves the file's IED to libiec61850's client")
+    func serveSCL() async throws {
+        let outPath = FileManager.default.temporaryDirectory.appendingPathComponent("serve-scl-\(UUID().uuidString).out").path
+        defer { try? FileManager.default.removeItem(atPath: outPath) }
+        let file = Self.corpus("libiec61850/examples/server_example_basic_io/simpleIO_direct_control.cid")
+        let child = try ChildProcess.spawn(try cliPath(), ["serve", "--scl", file, "--port", "0"], stdoutPath: outPath, stderrPath: "/dev/null")
+        var reaped = false
+        defer { if !reaped { child.terminate(grace: 1) } }
+        var port: Int?
+        for _ in 0..<200 where port == nil {
+            let text = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on ") }) {
+                port = line.split(separator: ":").last.flatMap { Int($0) }
+            } else {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        let bound = try #require(port, "serve --scl did not print `listening on`")
+        let reply = try await offload { try runPeerClient(.libiec, port: bound, ["read", "simpleIOGenericIO/LLN0.NamPlt.vendor", "DC"]) }
+        #expect(dig(reply.json, "value", "value") as? String == "MZ Automation")
+        kill(child.pid, SIGTERM)
+        let status = try await offload { child.wait() }
+        reaped = true
+        #expect(status == 0)
+        #expect(((try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "").hasPrefix("serving IED simpleIO (access point accessPoint1): simpleIOGenericIO\n"))
+    }
+}
