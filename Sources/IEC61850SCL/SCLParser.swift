@@ -7,7 +7,7 @@ struct SCLParser {
     private(set) var warnings: [SCLWarning] = []
 
     init(bytes: [UInt8]) {
-        scanner = XMLScanner(bytes: bytes)
+        scanner = XMLScanner(bytes: bytes, reportsWhitespace: false)
     }
 
     /// Parses the whole document: the root must be `<SCL>`.

@@ -245,20 +245,20 @@ struct SCLResolver {
         var devices: [IEDModel.LogicalDevice] = []
         var seenDevices: Set<String> = []
         for device in accessPoint.server?.lDevices ?? [] {
-            let ldPath = apPath + "/" + SCLPath.segment("LDevice", ["inst": device.inst])
+            func ldPath() -> String { apPath + "/" + SCLPath.segment("LDevice", ["inst": device.inst]) }
             let name = device.ldName ?? (ied.name + device.inst)
             guard seenDevices.insert(name).inserted else {
-                error(.duplicate, "a second logical device named '\(name)'", device.location, ldPath, "inst")
+                error(.duplicate, "a second logical device named '\(name)'", device.location, ldPath(), "inst")
                 continue
             }
             var nodes: [IEDModel.LogicalNode] = []
             var seenNodes: Set<String> = []
             let elements = (device.ln0.map { [(ln: $0, element: "LN0")] } ?? []) + device.lns.map { (ln: $0, element: "LN") }
-            if device.ln0 == nil { warn(.missingAttribute, "the logical device has no LN0", device.location, ldPath) }
+            if device.ln0 == nil { warn(.missingAttribute, "the logical device has no LN0", device.location, ldPath()) }
             for (ln, element) in elements {
-                let lnPath = ldPath + "/" + SCLPath.segment(element, ["prefix": ln.prefix, "lnClass": ln.lnClass, "inst": ln.inst])
+                func lnPath() -> String { ldPath() + "/" + SCLPath.segment(element, ["prefix": ln.prefix, "lnClass": ln.lnClass, "inst": ln.inst]) }
                 guard seenNodes.insert(ln.name).inserted else {
-                    error(.duplicate, "a second logical node named '\(ln.name)'", ln.location, lnPath)
+                    error(.duplicate, "a second logical node named '\(ln.name)'", ln.location, lnPath())
                     continue
                 }
                 if let node = logicalNode(ln, path: lnPath) { nodes.append(node) }
@@ -271,26 +271,34 @@ struct SCLResolver {
         return model
     }
 
-    private mutating func logicalNode(_ ln: SCLLogicalNode, path: String) -> IEDModel.LogicalNode? {
+    private mutating func logicalNode(_ ln: SCLLogicalNode, path: () -> String) -> IEDModel.LogicalNode? {
         guard let type = lnodeTypes[ln.lnType] else {
-            error(.unknownType, "LN '\(ln.name)' refers to LNodeType '\(ln.lnType)', which does not exist", ln.location, path, "lnType")
+            error(.unknownType, "LN '\(ln.name)' refers to LNodeType '\(ln.lnType)', which does not exist", ln.location, path(), "lnType")
             return nil
         }
         if type.lnClass != ln.lnClass {
-            warn(.invalidValue, "LN class '\(ln.lnClass)' differs from its LNodeType's '\(type.lnClass)'", ln.location, path, "lnClass")
+            warn(.invalidValue, "LN class '\(ln.lnClass)' differs from its LNodeType's '\(type.lnClass)'", ln.location, path(), "lnClass")
         }
-        var objects: [IEDModel.DataObject] = []
-        let typePath = Self.templatesPath + "/" + SCLPath.segment("LNodeType", ["id": type.id])
-        for definition in type.dataObjects {
-            if let (object, _, _) = dataObject(definition, path: { typePath + "/" + SCLPath.segment("DO", ["name": definition.name]) }, depth: 1) {
-                objects.append(object)
+        var objects: [IEDModel.DataObject]
+        if let cached = lnExpansions[type.id] {
+            guard spend(cached.nodes, ln.location, path()) else { return nil }
+            objects = cached.children
+        } else {
+            objects = []
+            var total = 0
+            for definition in type.dataObjects {
+                if let (object, nodes, _) = dataObject(definition, path: { Self.templatePath("LNodeType", type.id, "DO", definition.name) }, depth: 1) {
+                    objects.append(object)
+                    total += nodes
+                }
             }
+            lnExpansions[type.id] = Expansion(children: objects, nodes: total, height: 0)
         }
         for instance in ln.dataInstances {
-            let doiPath = path + "/" + SCLPath.segment("DOI", ["name": instance.name])
+            func doiPath() -> String { path() + "/" + SCLPath.segment("DOI", ["name": instance.name]) }
             guard let index = objects.firstIndex(where: { $0.name == instance.name }) else {
                 warn(.unresolvedReference, "DOI '\(instance.name)' names no data object of LNodeType '\(type.id)'; its values are ignored",
-                     instance.location, doiPath, "name")
+                     instance.location, doiPath(), "name")
                 continue
             }
             apply(instance, to: &objects[index], path: doiPath)
@@ -339,6 +347,7 @@ struct SCLResolver {
     }
 
     private var doExpansions: [String: Expansion<[IEDModel.DataNode]>] = [:]
+    private var lnExpansions: [String: Expansion<[IEDModel.DataObject]>] = [:]
     private var daExpansions: [String: Expansion<[IEDModel.DataAttribute]>] = [:]
     private var failedTypes: Set<String> = []
 
@@ -496,10 +505,13 @@ struct SCLResolver {
 
     // MARK: Instance values
 
-    private mutating func apply(_ instance: SCLDataInstance, to object: inout IEDModel.DataObject, path: String) {
+    /// A placeholder that owns no storage, put in a slot while its node is changed.
+    private static let vacant = IEDModel.DataNode.dataObject(IEDModel.DataObject(name: "", cdc: "", children: []))
+
+    private mutating func apply(_ instance: SCLDataInstance, to object: inout IEDModel.DataObject, path: () -> String) {
         if object.count != nil {
             guard let ix = instance.ix, object.elements.indices.contains(ix) else {
-                warn(.unresolvedReference, "'\(instance.name)' is an array of \(object.elements.count); an instance needs an ix inside it", instance.location, path, "ix")
+                warn(.unresolvedReference, "'\(instance.name)' is an array of \(object.elements.count); an instance needs an ix inside it", instance.location, path(), "ix")
                 return
             }
             var ixless = instance
@@ -508,12 +520,15 @@ struct SCLResolver {
             return
         }
         for sub in instance.subInstances {
-            let subPath = path + "/" + SCLPath.segment("SDI", ["name": sub.name])
+            func subPath() -> String { path() + "/" + SCLPath.segment("SDI", ["name": sub.name]) }
             guard let index = object.children.firstIndex(where: { $0.name == sub.name }) else {
-                warn(.unresolvedReference, "SDI '\(sub.name)' names nothing in DOType '\(object.typeID)'; its values are ignored", sub.location, subPath, "name")
+                warn(.unresolvedReference, "SDI '\(sub.name)' names nothing in DOType '\(object.typeID)'; its values are ignored", sub.location, subPath(), "name")
                 continue
             }
-            switch object.children[index] {
+            // Take the child out (leaving a vacant node) so that its storage is referenced once and changes in place.
+            let taken = object.children[index]
+            object.children[index] = Self.vacant
+            switch consume taken {
             case .dataObject(var child):
                 apply(sub, to: &child, path: subPath)
                 object.children[index] = .dataObject(child)
@@ -523,20 +538,23 @@ struct SCLResolver {
             }
         }
         for dai in instance.attributes {
-            let daiPath = path + "/" + SCLPath.segment("DAI", ["name": dai.name])
-            guard let index = object.children.firstIndex(where: { $0.name == dai.name }), case .dataAttribute(var child) = object.children[index] else {
-                warn(.unresolvedReference, "DAI '\(dai.name)' names no attribute of DOType '\(object.typeID)'; its value is ignored", dai.location, daiPath, "name")
+            func daiPath() -> String { path() + "/" + SCLPath.segment("DAI", ["name": dai.name]) }
+            guard let index = object.children.firstIndex(where: { $0.name == dai.name }), case .dataAttribute = object.children[index] else {
+                warn(.unresolvedReference, "DAI '\(dai.name)' names no attribute of DOType '\(object.typeID)'; its value is ignored", dai.location, daiPath(), "name")
                 continue
             }
+            let taken = object.children[index]
+            object.children[index] = Self.vacant
+            guard case .dataAttribute(var child) = consume taken else { continue }
             apply(dai, to: &child, path: daiPath)
             object.children[index] = .dataAttribute(child)
         }
     }
 
-    private mutating func apply(_ instance: SCLDataInstance, to attribute: inout IEDModel.DataAttribute, path: String) {
+    private mutating func apply(_ instance: SCLDataInstance, to attribute: inout IEDModel.DataAttribute, path: () -> String) {
         if attribute.count != nil {
             guard let ix = instance.ix, attribute.elements.indices.contains(ix) else {
-                warn(.unresolvedReference, "'\(instance.name)' is an array of \(attribute.elements.count); an SDI needs an ix inside it", instance.location, path, "ix")
+                warn(.unresolvedReference, "'\(instance.name)' is an array of \(attribute.elements.count); an SDI needs an ix inside it", instance.location, path(), "ix")
                 return
             }
             var ixless = instance
@@ -545,30 +563,30 @@ struct SCLResolver {
             return
         }
         for sub in instance.subInstances {
-            let subPath = path + "/" + SCLPath.segment("SDI", ["name": sub.name])
+            func subPath() -> String { path() + "/" + SCLPath.segment("SDI", ["name": sub.name]) }
             guard let index = attribute.components.firstIndex(where: { $0.name == sub.name }) else {
-                warn(.unresolvedReference, "SDI '\(sub.name)' names no component of '\(attribute.name)'; its values are ignored", sub.location, subPath, "name")
+                warn(.unresolvedReference, "SDI '\(sub.name)' names no component of '\(attribute.name)'; its values are ignored", sub.location, subPath(), "name")
                 continue
             }
             apply(sub, to: &attribute.components[index], path: subPath)
         }
         for dai in instance.attributes {
-            let daiPath = path + "/" + SCLPath.segment("DAI", ["name": dai.name])
+            func daiPath() -> String { path() + "/" + SCLPath.segment("DAI", ["name": dai.name]) }
             guard let index = attribute.components.firstIndex(where: { $0.name == dai.name }) else {
-                warn(.unresolvedReference, "DAI '\(dai.name)' names no component of '\(attribute.name)'; its value is ignored", dai.location, daiPath, "name")
+                warn(.unresolvedReference, "DAI '\(dai.name)' names no component of '\(attribute.name)'; its value is ignored", dai.location, daiPath(), "name")
                 continue
             }
             apply(dai, to: &attribute.components[index], path: daiPath)
         }
     }
 
-    private mutating func apply(_ dai: SCLAttributeInstance, to attribute: inout IEDModel.DataAttribute, path: String) {
+    private mutating func apply(_ dai: SCLAttributeInstance, to attribute: inout IEDModel.DataAttribute, path: () -> String) {
         if let valKind = dai.valKind { attribute.valKind = valKind }
         if let sAddr = dai.sAddr { attribute.sAddr = sAddr }
         if attribute.count != nil {
             if let ix = dai.ix {
                 guard attribute.elements.indices.contains(ix) else {
-                    warn(.unresolvedReference, "ix \(ix) is outside the array of \(attribute.elements.count)", dai.location, path, "ix")
+                    warn(.unresolvedReference, "ix \(ix) is outside the array of \(attribute.elements.count)", dai.location, path(), "ix")
                     return
                 }
                 var ixless = dai
@@ -576,17 +594,17 @@ struct SCLResolver {
                 apply(ixless, to: &attribute.elements[ix], path: path)
             } else {
                 for (index, val) in dai.values.filter({ $0.sGroup == nil }).prefix(attribute.elements.count).enumerated() {
-                    if let value = value(val.text, of: attribute.elements[index], location: dai.location, path: path) { attribute.elements[index].value = value }
+                    if let value = value(val.text, of: attribute.elements[index], location: dai.location, path: path()) { attribute.elements[index].value = value }
                 }
             }
             return
         }
         guard attribute.bType != .structure else {
-            if !dai.values.isEmpty { warn(.invalidValue, "a value for the structure '\(attribute.name)' is ignored; give its components with SDI/DAI", dai.location, path) }
+            if !dai.values.isEmpty { warn(.invalidValue, "a value for the structure '\(attribute.name)' is ignored; give its components with SDI/DAI", dai.location, path()) }
             return
         }
         for val in dai.values {
-            guard let value = value(val.text, of: attribute, location: dai.location, path: path) else { continue }
+            guard let value = value(val.text, of: attribute, location: dai.location, path: path()) else { continue }
             if let group = val.sGroup {
                 attribute.settingGroupValues[group] = value
                 if dai.values.allSatisfy({ $0.sGroup != nil }) && group == dai.values.compactMap(\.sGroup).min() { attribute.value = value }
@@ -598,35 +616,56 @@ struct SCLResolver {
 
     // MARK: Datasets and control blocks
 
+    /// Lookup tables of an IED's model for dataset members: LD by inst and by name, LN by name per LD.
+    private struct ModelIndex {
+        var deviceByInst: [String: Int] = [:]
+        var deviceByName: [String: Int] = [:]
+        var nodeByName: [[String: Int]] = []
+
+        init(_ model: IEDModel) {
+            for (index, device) in model.logicalDevices.enumerated() {
+                if deviceByInst[device.inst] == nil { deviceByInst[device.inst] = index }
+                if deviceByName[device.name] == nil { deviceByName[device.name] = index }
+                var nodes: [String: Int] = [:]
+                for (nodeIndex, node) in device.logicalNodes.enumerated() where nodes[node.name] == nil { nodes[node.name] = nodeIndex }
+                nodeByName.append(nodes)
+            }
+        }
+    }
+
     private mutating func checkDataSets(_ model: inout IEDModel, ied: SCLIED, accessPoint: SCLAccessPoint, apPath: String) {
-        for (deviceIndex, sclDevice) in (accessPoint.server?.lDevices ?? []).enumerated() where deviceIndex < model.logicalDevices.count {
-            let ldPath = apPath + "/" + SCLPath.segment("LDevice", ["inst": sclDevice.inst])
+        let index = ModelIndex(model)
+        for sclDevice in accessPoint.server?.lDevices ?? [] {
+            guard let deviceIndex = index.deviceByInst[sclDevice.inst] else { continue }
+            func ldPath() -> String { apPath + "/" + SCLPath.segment("LDevice", ["inst": sclDevice.inst]) }
             let sclNodes = (sclDevice.ln0.map { [(ln: $0, element: "LN0")] } ?? []) + sclDevice.lns.map { (ln: $0, element: "LN") }
             for (ln, element) in sclNodes {
-                guard let nodeIndex = model.logicalDevices[deviceIndex].logicalNodes.firstIndex(where: { $0.name == ln.name }) else { continue }
-                let lnPath = ldPath + "/" + SCLPath.segment(element, ["prefix": ln.prefix, "lnClass": ln.lnClass, "inst": ln.inst])
+                guard let nodeIndex = index.nodeByName[deviceIndex][ln.name] else { continue }
+                func lnPath() -> String { ldPath() + "/" + SCLPath.segment(element, ["prefix": ln.prefix, "lnClass": ln.lnClass, "inst": ln.inst]) }
                 var dataSets: [IEDModel.DataSet] = []
                 var names: Set<String> = []
                 for dataSet in ln.dataSets {
-                    let dsPath = lnPath + "/" + SCLPath.segment("DataSet", ["name": dataSet.name])
+                    func dsPath() -> String { lnPath() + "/" + SCLPath.segment("DataSet", ["name": dataSet.name]) }
                     guard names.insert(dataSet.name).inserted else {
-                        error(.duplicate, "a second dataset named '\(dataSet.name)'", dataSet.location, dsPath, "name")
+                        error(.duplicate, "a second dataset named '\(dataSet.name)'", dataSet.location, dsPath(), "name")
                         continue
                     }
                     // A member that names nothing is dropped with a warning (tolerated: tools leave such members behind).
                     var members: [IEDModel.DataSet.Member] = []
                     for fcda in dataSet.members {
-                        let fcdaPath = dsPath + "/" + SCLPath.segment("FCDA", ["ldInst": fcda.ldInst, "prefix": fcda.prefix, "lnClass": fcda.lnClass,
-                                                                                 "lnInst": fcda.lnInst, "doName": fcda.doName, "daName": fcda.daName, "fc": fcda.fc.rawValue])
-                        if let member = member(fcda, in: model, ied: ied, defaultDevice: sclDevice, path: fcdaPath) { members.append(member) }
+                        func fcdaPath() -> String {
+                            dsPath() + "/" + SCLPath.segment("FCDA", ["ldInst": fcda.ldInst, "prefix": fcda.prefix, "lnClass": fcda.lnClass, "lnInst": fcda.lnInst,
+                                                                      "doName": fcda.doName, "daName": fcda.daName, "fc": fcda.fc.rawValue])
+                        }
+                        if let member = member(fcda, in: model, index: index, ied: ied, defaultDevice: sclDevice, path: fcdaPath) { members.append(member) }
                     }
                     dataSets.append(IEDModel.DataSet(name: dataSet.name, desc: dataSet.desc, members: members))
                 }
-                model.logicalDevices[deviceIndex].logicalNodes[nodeIndex].dataSets = dataSets
+                if !dataSets.isEmpty { model.logicalDevices[deviceIndex].logicalNodes[nodeIndex].dataSets = dataSets }
                 func check(_ element: String, _ name: String, _ datSet: String?, _ location: SCLSourceLocation) {
                     guard let datSet, !datSet.isEmpty, !names.contains(datSet) else { return }
                     error(.unresolvedReference, "\(element) '\(name)' refers to dataset '\(datSet)', which this LN does not define", location,
-                          lnPath + "/" + SCLPath.segment(element, ["name": name]), "datSet")
+                          lnPath() + "/" + SCLPath.segment(element, ["name": name]), "datSet")
                 }
                 for block in ln.reportControls { check("ReportControl", block.name, block.datSet, block.location) }
                 for block in ln.logControls { check("LogControl", block.name, block.datSet, block.location) }
@@ -634,36 +673,40 @@ struct SCLResolver {
                 for block in ln.sampledValueControls { check("SampledValueControl", block.name, block.datSet, block.location) }
                 for block in ln.reportControls where block.rptEnabled?.max.map({ $0 > 1 }) == true && block.indexed == false {
                     warn(.invalidValue, "ReportControl '\(block.name)' has RptEnabled max > 1 but indexed=\"false\"; instances are still numbered",
-                         block.location, lnPath + "/" + SCLPath.segment("ReportControl", ["name": block.name]), "indexed")
+                         block.location, lnPath() + "/" + SCLPath.segment("ReportControl", ["name": block.name]), "indexed")
                 }
             }
         }
     }
 
-    private mutating func member(_ fcda: SCLFCDA, in model: IEDModel, ied: SCLIED, defaultDevice: SCLLDevice, path: String) -> IEDModel.DataSet.Member? {
+    private mutating func member(_ fcda: SCLFCDA, in model: IEDModel, index: ModelIndex, ied: SCLIED, defaultDevice: SCLLDevice,
+                                 path: () -> String) -> IEDModel.DataSet.Member? {
         let inst = fcda.ldInst ?? defaultDevice.inst
-        var found = model.logicalDevices.first { $0.inst == inst }
-        if found == nil, let byName = model.logicalDevices.first(where: { $0.name == inst }) {
-            warn(.invalidValue, "ldInst '\(inst)' is a logical device name, not an instance; read as '\(byName.inst)'", fcda.location, path, "ldInst")
+        var found = index.deviceByInst[inst]
+        if found == nil, let byName = index.deviceByName[inst] {
+            warn(.invalidValue, "ldInst '\(inst)' is a logical device name, not an instance; read as '\(model.logicalDevices[byName].inst)'",
+                 fcda.location, path(), "ldInst")
             found = byName
         }
-        guard let device = found else {
-            warn(.unresolvedReference, "dataset member in logical device '\(inst)', which IED '\(ied.name)' does not have", fcda.location, path, "ldInst")
+        guard let deviceIndex = found else {
+            warn(.unresolvedReference, "dataset member in logical device '\(inst)', which IED '\(ied.name)' does not have", fcda.location, path(), "ldInst")
             return nil
         }
+        let device = model.logicalDevices[deviceIndex]
         var lnName = (fcda.prefix ?? "") + (fcda.lnClass ?? "") + (fcda.lnInst ?? "")
-        if fcda.lnClass == "LLN0", !(fcda.lnInst ?? "").isEmpty, !device.logicalNodes.contains(where: { $0.name == lnName }) {
-            warn(.invalidValue, "LLN0 has no instance number; lnInst '\(fcda.lnInst ?? "")' is ignored", fcda.location, path, "lnInst")
+        if fcda.lnClass == "LLN0", !(fcda.lnInst ?? "").isEmpty, index.nodeByName[deviceIndex][lnName] == nil {
+            warn(.invalidValue, "LLN0 has no instance number; lnInst '\(fcda.lnInst ?? "")' is ignored", fcda.location, path(), "lnInst")
             lnName = "LLN0"
         }
-        guard let node = device.logicalNodes.first(where: { $0.name == lnName }) else {
-            warn(.unresolvedReference, "dataset member in logical node '\(lnName)', which '\(device.name)' does not have", fcda.location, path, "lnClass")
+        guard let nodeIndex = index.nodeByName[deviceIndex][lnName] else {
+            warn(.unresolvedReference, "dataset member in logical node '\(lnName)', which '\(device.name)' does not have", fcda.location, path(), "lnClass")
             return nil
         }
+        let node = device.logicalNodes[nodeIndex]
         let doPath = (fcda.doName ?? "").split(separator: ".").map(String.init)
         let daPath = (fcda.daName ?? "").split(separator: ".").map(String.init)
         guard let first = doPath.first, let object = node.dataObject(named: first) else {
-            warn(.unresolvedReference, "dataset member names data object '\(fcda.doName ?? "")', which \(lnName) does not have", fcda.location, path, "doName")
+            warn(.unresolvedReference, "dataset member names data object '\(fcda.doName ?? "")', which \(lnName) does not have", fcda.location, path(), "doName")
             return nil
         }
         // Walk SDOs, then attributes; the FC must match an attribute at or below the end of the path.
@@ -671,25 +714,25 @@ struct SCLResolver {
         for segment in doPath.dropFirst() + daPath {
             // A segment may select an array element: `phsAHar(7)`.
             var name = segment
-            var index: Int?
+            var elementIndex: Int?
             if segment.hasSuffix(")"), let open = segment.firstIndex(of: "("), let number = Int(segment[segment.index(after: open)..<segment.index(before: segment.endIndex)]) {
                 name = String(segment[..<open])
-                index = number
+                elementIndex = number
             }
             var next: IEDModel.DataNode?
             switch current {
             case .dataObject(let parent): next = (parent.count != nil ? parent.elements.first : parent)?.child(named: name)
             case .dataAttribute(let parent): next = (parent.count != nil ? parent.elements.first : parent)?.components.first { $0.name == name }.map { .dataAttribute($0) }
             }
-            if let index, let array = next {
+            if let elementIndex, let array = next {
                 switch array {
-                case .dataObject(let object): next = object.elements.indices.contains(index) ? .dataObject(object.elements[index]) : nil
-                case .dataAttribute(let attribute): next = attribute.elements.indices.contains(index) ? .dataAttribute(attribute.elements[index]) : nil
+                case .dataObject(let object): next = object.elements.indices.contains(elementIndex) ? .dataObject(object.elements[elementIndex]) : nil
+                case .dataAttribute(let attribute): next = attribute.elements.indices.contains(elementIndex) ? .dataAttribute(attribute.elements[elementIndex]) : nil
                 }
             }
             guard let next else {
                 let attribute = daPath.contains(segment) ? "daName" : "doName"
-                warn(.unresolvedReference, "dataset member path '\((doPath + daPath).joined(separator: "."))' breaks at '\(segment)'", fcda.location, path, attribute)
+                warn(.unresolvedReference, "dataset member path '\((doPath + daPath).joined(separator: "."))' breaks at '\(segment)'", fcda.location, path(), attribute)
                 return nil
             }
             current = next
@@ -702,7 +745,7 @@ struct SCLResolver {
             }
         }
         guard has(fcda.fc, current) else {
-            warn(.unresolvedReference, "dataset member '\((doPath + daPath).joined(separator: "."))' has nothing with FC \(fcda.fc.rawValue)", fcda.location, path, "fc")
+            warn(.unresolvedReference, "dataset member '\((doPath + daPath).joined(separator: "."))' has nothing with FC \(fcda.fc.rawValue)", fcda.location, path(), "fc")
             return nil
         }
         return IEDModel.DataSet.Member(logicalDevice: device.name, logicalNode: lnName, fc: fcda.fc, path: doPath + daPath, index: fcda.ix)

@@ -76,10 +76,15 @@ public struct XMLScanner: Sendable {
     private var sawRoot = false
     private let maxDepth: Int
 
+    private let reportsWhitespace: Bool
+
     /// A scanner over `bytes` (a UTF-8 byte order mark is skipped).
-    public init(bytes: [UInt8], maxDepth: Int = XMLScanner.defaultMaxDepth) {
+    /// - Parameter reportsWhitespace: when `false`, text made only of whitespace (the indentation between
+    ///   elements) produces no ``XMLEvent/text(_:)`` event; it is still checked.
+    public init(bytes: [UInt8], maxDepth: Int = XMLScanner.defaultMaxDepth, reportsWhitespace: Bool = true) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+        self.reportsWhitespace = reportsWhitespace
         index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         lineStart = index
     }
@@ -100,14 +105,15 @@ public struct XMLScanner: Sendable {
         while index < bytes.count {
             if bytes[index] != UInt8(ascii: "<") {
                 let start = position
-                let text = try readText()
-                if stack.isEmpty {
-                    guard text.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else {
-                        throw error("text outside the root element", at: start)
+                if stack.isEmpty || !reportsWhitespace {
+                    let whitespaceEnd = index + bytes[index...].prefix { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }.count
+                    if whitespaceEnd == bytes.count || bytes[whitespaceEnd] == UInt8(ascii: "<") {
+                        while index < whitespaceEnd { advance() }
+                        continue
                     }
-                    continue
+                    guard !stack.isEmpty else { throw error("text outside the root element", at: start) }
                 }
-                return .text(text)
+                return .text(try readText())
             }
             if matches("<!--") {
                 try skip(past: "-->", what: "comment")
@@ -173,7 +179,13 @@ public struct XMLScanner: Sendable {
     }
 
     private func decodeUTF8(_ range: Range<Int>, at position: XMLPosition) throws(XMLError) -> String {
-        guard let text = String(validating: bytes[range], as: UTF8.self) else { throw error("invalid UTF-8", at: position) }
+        let text: String? = bytes.withUnsafeBufferPointer { buffer in
+            let slice = UnsafeBufferPointer(rebasing: buffer[range])
+            // ASCII (nearly all of SCL) needs no validation; the rest goes through the validating decoder.
+            if slice.allSatisfy({ $0 < 0x80 }) { return String(decoding: slice, as: UTF8.self) }
+            return String(validating: slice, as: UTF8.self)
+        }
+        guard let text else { throw error("invalid UTF-8", at: position) }
         return text
     }
 
