@@ -19,10 +19,16 @@ trap 'exec 3>&-; kill $server 2>/dev/null; wait $server 2>/dev/null; rm -f "$fif
 for _ in $(seq 100); do grep -q READY /tmp/iec61850-bench-server.out 2>/dev/null && break; sleep 0.1; done
 echo "libiec61850 server on port $port"
 scd=/tmp/iec61850-bench-big.scd
+scd10=/tmp/iec61850-bench-big10.scd
+corpus="$shared/scl/open-scd/packages/plugins/test/testfiles/foundation/sclbasics.scd"
 [ -f "$scd" ] || python3 "$shared/peers/gen_big_scd.py" --ieds 200 --lns 50 "$scd" > /dev/null
-(cd "$here" && IEC61850_BENCH_PORT=$port IEC61850_BENCH_SCD=$scd swift package --allow-writing-to-package-directory benchmark "$@")
-echo "The seed's load_scl (iec61850 0.14.0) on the same file:"
-"$venv/bin/python" -c "import sys,time,iec61850; p=sys.argv[1]; iec61850.load_scl(p); n=10; t=time.perf_counter(); [iec61850.load_scl(p) for _ in range(n)]; print('  %.1f ms per load' % ((time.perf_counter()-t)/n*1e3))" "$scd"
+[ -f "$scd10" ] || python3 "$shared/peers/gen_big_scd.py" --ieds 2000 --lns 50 "$scd10" > /dev/null
+(cd "$here" && IEC61850_BENCH_PORT=$port IEC61850_BENCH_SCD=$scd IEC61850_BENCH_SCD10=$scd10 IEC61850_BENCH_SCL_CORPUS=$corpus \
+    swift package --allow-writing-to-package-directory benchmark "$@")
+echo "The seed's load_scl (iec61850 0.14.0) on the same files (parse + cross-reference resolution), and its peak memory:"
+for f in "$scd" "$scd10" "$corpus"; do
+    "$venv/bin/python" -c "import sys,time,resource,iec61850; p=sys.argv[1]; iec61850.load_scl(p); n=5; t=time.perf_counter(); [iec61850.load_scl(p) for _ in range(n)]; print('  %s: %.1f ms per load, peak RSS %d MB' % (p.rsplit('/',1)[-1], (time.perf_counter()-t)/n*1e3, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss//1024))" "$f"
+done
 echo "libiec61850's own client (bench_reads.py, 5000 sequential reads) against the same server:"
 "$venv/bin/python" "$shared/peers/libiec/bench_reads.py" "127.0.0.1:$port" --n 5000
 

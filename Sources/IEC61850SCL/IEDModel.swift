@@ -403,3 +403,41 @@ extension IEDModel.DataAttribute {
         return (type, value ?? SCLBasicType.zero(of: type))
     }
 }
+
+extension IEDModel.LogicalNode {
+    /// One leaf data attribute with where it is: the flat view of a logical node.
+    public struct Leaf: Sendable, Hashable {
+        /// DO, SDO…, DA, BDA… names; array elements appear as `name(index)` (only element 0's shape is listed).
+        public var path: [String]
+        /// The attribute (its `value`, `fc`, `bType`, `triggers`…).
+        public var attribute: IEDModel.DataAttribute
+    }
+
+    /// Every leaf attribute (not structures) in model order, an array's shape listed once as its element 0.
+    public var leaves: [Leaf] {
+        var out: [Leaf] = []
+        func visit(_ attribute: IEDModel.DataAttribute, _ path: [String]) {
+            if attribute.count != nil, let first = attribute.elements.first {
+                visit(first, path.dropLast() + [path.last.map { "\($0)(0)" } ?? "(0)"])
+            } else if attribute.bType == .structure {
+                for component in attribute.components { visit(component, path + [component.name]) }
+            } else {
+                out.append(Leaf(path: path, attribute: attribute))
+            }
+        }
+        func visit(_ object: IEDModel.DataObject, _ path: [String]) {
+            if object.count != nil, let first = object.elements.first {
+                visit(first, path.dropLast() + [path.last.map { "\($0)(0)" } ?? "(0)"])
+                return
+            }
+            for child in object.children {
+                switch child {
+                case .dataObject(let sub): visit(sub, path + [sub.name])
+                case .dataAttribute(let attribute): visit(attribute, path + [attribute.name])
+                }
+            }
+        }
+        for object in dataObjects { visit(object, [object.name]) }
+        return out
+    }
+}

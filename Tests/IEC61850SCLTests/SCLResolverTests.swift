@@ -103,6 +103,15 @@ struct SCLResolverTests {
         #expect(ggio.mmsValue("CF$Harm$numHar") == .unsigned(3))
     }
 
+    @Test("leaves list every leaf attribute with its path, FC, type, value and triggers")
+    func leaves() throws {
+        let leaves = ggio.leaves
+        let f = try #require(leaves.first { $0.path == ["AnIn1", "mag", "f"] })
+        #expect(f.attribute.fc == .MX && f.attribute.bType == .float32 && f.attribute.value == .float(12.5) && f.attribute.triggers == [.dataChange])
+        #expect(leaves.contains { $0.path == ["Harm", "phsAHar(0)", "cVal", "mag", "f"] })
+        #expect(leaves.count == model.counts.dataAttributes - lln0.leaves.count)
+    }
+
     @Test("the MMS variable lists FCs in order and arrays as arrays")
     func mmsShape() throws {
         #expect(ggio.functionalConstraints.map(\.rawValue) == ["CF", "DC", "MX", "ST"])

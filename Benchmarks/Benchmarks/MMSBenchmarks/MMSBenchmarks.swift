@@ -142,6 +142,25 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // SCL (issue #3): parse, parse + validate (every IED instantiated), parse + one IED's model, on the generated
+    // SCDs (IEC61850_BENCH_SCD, IEC61850_BENCH_SCD10) and the corpus' largest file (IEC61850_BENCH_SCL_CORPUS).
+    let sclFiles = ["IEC61850_BENCH_SCD", "IEC61850_BENCH_SCD10", "IEC61850_BENCH_SCL_CORPUS"].compactMap { ProcessInfo.processInfo.environment[$0] }
+    for path in sclFiles {
+        guard let data = FileManager.default.contents(atPath: path) else { continue }
+        let bytes = [UInt8](data)
+        let label = "\(URL(fileURLWithPath: path).lastPathComponent) (\(bytes.count / 1024) KiB)"
+        let configuration = Benchmark.Configuration(metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident], maxDuration: .seconds(5))
+        Benchmark("SCL parse of \(label)", configuration: configuration) { benchmark in
+            for _ in benchmark.scaledIterations { blackHole(try SCLDocument(bytes: bytes)) }
+        }
+        Benchmark("SCL parse + validate (every IED resolved) of \(label)", configuration: configuration) { benchmark in
+            for _ in benchmark.scaledIterations { blackHole(try SCLDocument(bytes: bytes).validate()) }
+        }
+        Benchmark("SCL parse + first IED's model of \(label)", configuration: configuration) { benchmark in
+            for _ in benchmark.scaledIterations { blackHole(try SCLDocument(bytes: bytes).iedModel()) }
+        }
+    }
+
     if let path = ProcessInfo.processInfo.environment["IEC61850_BENCH_SCD"], let data = FileManager.default.contents(atPath: path) {
         let bytes = [UInt8](data)
         Benchmark("XML scan of \(URL(fileURLWithPath: path).lastPathComponent) (\(bytes.count / 1024) KiB)",

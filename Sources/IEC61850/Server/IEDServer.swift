@@ -172,6 +172,18 @@ public final class IEDServer: Service, Sendable {
     func respondWithHooks(to request: MMSConfirmedRequest, invokeID: UInt32, maxPDUSize: Int,
                           hooks: (writes: [WriteHook], reads: [ReadHook])) async -> MMSPDU {
         switch request {
+        case .read(_, .variableListName(.domainSpecific(let domain, let item))):
+            // A dataset read passes its members through the same handlers as single variables.
+            guard let members = model.withLock({ $0.dataSet(domain: domain, name: item)?.members }) else {
+                return respond(to: request, invokeID: invokeID, maxPDUSize: maxPDUSize)
+            }
+            return await respondWithHooks(to: .read(specificationWithResult: false, .listOfVariables(members)), invokeID: invokeID,
+                                          maxPDUSize: maxPDUSize, hooks: hooks)
+        case .write(.variableListName(.domainSpecific(let domain, let item)), let values):
+            guard let members = model.withLock({ $0.dataSet(domain: domain, name: item)?.members }), members.count == values.count else {
+                return respond(to: request, invokeID: invokeID, maxPDUSize: maxPDUSize)
+            }
+            return await respondWithHooks(to: .write(.listOfVariables(members), values), invokeID: invokeID, maxPDUSize: maxPDUSize, hooks: hooks)
         case .write(.listOfVariables(let variables), let values) where variables.count == values.count:
             var results: [DataAccessError?] = []
             for (variable, value) in zip(variables, values) {

@@ -12,12 +12,46 @@ extension ServedModel {
     /// The model a server hosts for a resolved SCL IED (IEC 61850-8-1 mapping: each LD a domain named by its
     /// LD name, each LN one named variable of FC components).
     public init(_ model: IEDModel) {
+        var dataSets: [ServedDataSet] = []
+        for device in model.logicalDevices {
+            for node in device.logicalNodes {
+                for dataSet in node.dataSets {
+                    dataSets.append(ServedDataSet(domain: device.name, name: node.name + "$" + dataSet.name,
+                                                  members: dataSet.members.map(Self.variable(for:))))
+                }
+            }
+        }
         self.init(logicalDevices: model.logicalDevices.map { device in
             ServedLogicalDevice(name: device.name, logicalNodes: device.logicalNodes.map { node in
                 let (type, value) = node.mmsVariable
                 return ServedLogicalNode(name: node.name, type: type, value: value)
             })
-        })
+        }, dataSets: dataSets)
+    }
+
+    /// A dataset member as an MMS variable (IEC 61850-8-1): `LN$FC$DO$DA…`; from the first array element on
+    /// (`phsAHar(7).cVal`), the rest becomes an alternate access (`[.index(7), .component("cVal")]`).
+    static func variable(for member: IEDModel.DataSet.Member) -> MMSVariableSpecification {
+        var item = member.logicalNode + "$" + member.fc.rawValue
+        var access: [MMSAccessSelection] = []
+        for segment in member.path {
+            var name = segment
+            var index: UInt32?
+            if segment.hasSuffix(")"), let open = segment.firstIndex(of: "("),
+               let number = UInt32(segment[segment.index(after: open)..<segment.index(before: segment.endIndex)]) {
+                name = String(segment[..<open])
+                index = number
+            }
+            if access.isEmpty {
+                item += "$" + name
+            } else {
+                access.append(.component(name))
+            }
+            if let index { access.append(.index(index)) }
+        }
+        if let index = member.index, access.isEmpty { access.append(.index(UInt32(clamping: index))) }
+        return MMSVariableSpecification(name: .domainSpecific(domain: member.logicalDevice, item: item),
+                                        alternateAccess: access.isEmpty ? nil : MMSAlternateAccess(access))
     }
 
     /// Loads an SCL file (ICD, CID, IID, SCD…) and resolves one IED access point into a servable model.

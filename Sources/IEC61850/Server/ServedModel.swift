@@ -121,13 +121,40 @@ public struct ServedLogicalDevice: Sendable, Hashable {
     }
 }
 
+/// A dataset as served: an MMS named variable list in a domain (IEC 61850-8-1 §13).
+public struct ServedDataSet: Sendable, Hashable {
+    /// The domain (LD name) holding the list.
+    public var domain: String
+    /// The list name, `LN$dataset` (e.g. `LLN0$Events`).
+    public var name: String
+    /// The members, in order: each an MMS variable (`LN$FC$DO$DA`), with an alternate access for array elements.
+    public var members: [MMSVariableSpecification]
+
+    /// Creates a dataset.
+    public init(domain: String, name: String, members: [MMSVariableSpecification]) {
+        self.domain = domain
+        self.name = name
+        self.members = members
+    }
+}
+
 /// The whole model a server hosts.
 public struct ServedModel: Sendable, Hashable {
     /// The logical devices.
     public var logicalDevices: [ServedLogicalDevice]
+    /// The static (persistent) datasets.
+    public var dataSets: [ServedDataSet]
 
     /// Creates a model.
-    public init(logicalDevices: [ServedLogicalDevice]) { self.logicalDevices = logicalDevices }
+    public init(logicalDevices: [ServedLogicalDevice], dataSets: [ServedDataSet] = []) {
+        self.logicalDevices = logicalDevices
+        self.dataSets = dataSets
+    }
+
+    /// The dataset `name` in `domain`.
+    func dataSet(domain: String, name: String) -> ServedDataSet? {
+        dataSets.first { $0.domain == domain && $0.name == name }
+    }
 
     /// Where an MMS variable lives and what it is: the LD and LN indices, the component path below the
     /// LN, and the type and value found there.

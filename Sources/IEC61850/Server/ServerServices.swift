@@ -56,7 +56,10 @@ enum ServerServices {
             case (.namedVariable, .domain(let domain)):
                 guard let device = model.logicalDevices.first(where: { $0.name == domain }) else { return error(.access, 2) }
                 names = device.logicalNodes.flatMap(\.mmsNames)
-            case (.namedVariableList, .domain(let domain)), (.journal, .domain(let domain)):
+            case (.namedVariableList, .domain(let domain)):
+                guard model.logicalDevices.contains(where: { $0.name == domain }) else { return error(.access, 2) }
+                names = model.dataSets.filter { $0.domain == domain }.map(\.name)
+            case (.journal, .domain(let domain)):
                 guard model.logicalDevices.contains(where: { $0.name == domain }) else { return error(.access, 2) }
                 names = []
             case (.namedVariableList, .association), (.namedVariable, .vmd), (.namedVariableList, .vmd), (.journal, .vmd):
@@ -86,14 +89,21 @@ enum ServerServices {
             return .confirmedResponse(invokeID: invokeID, .getVariableAccessAttributes(deletable: false, type: found.type))
 
         case .read(_, .listOfVariables(let variables)):
-            let results = variables.map { variable -> AccessResult in
-                guard case .domainSpecific(let domain, let item) = variable.name, let found = model.find(domain: domain, item: item) else {
-                    return .failure(.objectNonExistent)
-                }
-                guard let access = variable.alternateAccess else { return .success(found.value) }
-                return select((found.type, found.value), access.path[...]).map(AccessResult.success) ?? .failure(.objectNonExistent)
+            return .confirmedResponse(invokeID: invokeID, .read(variables.map { read($0, in: model) }))
+
+        case .read(_, .variableListName(let name)):
+            // GetDataSetValues (IEC 61850-8-1 §13.3.3): the members' values in order, each its own success or failure.
+            guard case .domainSpecific(let domain, let item) = name, let dataSet = model.dataSet(domain: domain, name: item) else {
+                return error(.access, 2)
             }
-            return .confirmedResponse(invokeID: invokeID, .read(results))
+            return .confirmedResponse(invokeID: invokeID, .read(dataSet.members.map { read($0, in: model) }))
+
+        case .getNamedVariableListAttributes(let name):
+            // GetDataSetDirectory (§13.3.2): static datasets are not deletable.
+            guard case .domainSpecific(let domain, let item) = name, let dataSet = model.dataSet(domain: domain, name: item) else {
+                return error(.access, 2)
+            }
+            return .confirmedResponse(invokeID: invokeID, .getNamedVariableListAttributes(deletable: false, variables: dataSet.members))
 
         case .write(.listOfVariables(let variables), let values):
             guard variables.count == values.count else { return .reject(.confirmedRequest(invokeID: invokeID, reason: 4)) }
@@ -109,12 +119,36 @@ enum ServerServices {
             }
             return .confirmedResponse(invokeID: invokeID, .write(results))
 
-        case .read(_, .variableListName), .write(.variableListName, _):
-            return error(.access, 2)  // datasets arrive with issue #5
+        case .write(.variableListName(let name), let values):
+            // SetDataSetValues (§13.3.4): each member under the same rules as a single write.
+            guard case .domainSpecific(let domain, let item) = name, let dataSet = model.dataSet(domain: domain, name: item) else {
+                return error(.access, 2)
+            }
+            guard dataSet.members.count == values.count else { return .reject(.confirmedRequest(invokeID: invokeID, reason: 4)) }
+            var results: [DataAccessError?] = []
+            for (variable, value) in zip(dataSet.members, values) {
+                switch validateWrite(variable, value, model: model, configuration: configuration) {
+                case .failure(let error):
+                    results.append(error)
+                case .success(let target):
+                    model.set(value, at: target)
+                    results.append(nil)
+                }
+            }
+            return .confirmedResponse(invokeID: invokeID, .write(results))
 
-        case .getNamedVariableListAttributes, .defineNamedVariableList, .deleteNamedVariableList, .unsupported:
+        case .defineNamedVariableList, .deleteNamedVariableList, .unsupported:
             return .reject(.confirmedRequest(invokeID: invokeID, reason: 1))
         }
+    }
+
+    /// One variable's value, or why it cannot be read.
+    static func read(_ variable: MMSVariableSpecification, in model: ServedModel) -> AccessResult {
+        guard case .domainSpecific(let domain, let item) = variable.name, let found = model.find(domain: domain, item: item) else {
+            return .failure(.objectNonExistent)
+        }
+        guard let access = variable.alternateAccess else { return .success(found.value) }
+        return select((found.type, found.value), access.path[...]).map(AccessResult.success) ?? .failure(.objectNonExistent)
     }
 
     /// Checks a write without applying it: the object exists, its FC is writable, the value has its type.

@@ -170,3 +170,72 @@ struct IdentifyAbortInteropTests {
         await server.shutdown()
     }
 }
+
+@Suite("Static datasets from SCL", .serialized)
+struct StaticDataSetInteropTests {
+    func serve(_ file: String) async throws -> (IEDServer, Int, IEDModel) {
+        try PeerEnvironment.ensurePeersInstalled()
+        let model = try SCLDocument(contentsOfFile: SCLServingTests.corpus.appendingPathComponent(file).path).iedModel()
+        var configuration = IEDServerConfiguration()
+        configuration.port = 0
+        let server = IEDServer(model: ServedModel(model), configuration: configuration)
+        try await server.start()
+        return (server, try #require(server.port), model)
+    }
+
+    @Test("libiec61850's client lists the datasets, reads their directory and values (attribute and whole-DO members)")
+    func libiecReadsDataSets() async throws {
+        let (server, port, _) = try await serve("libiec61850/examples/server_example_basic_io/simpleIO_direct_control.cid")
+        try server.update("simpleIOGenericIO/GGIO1.SPCSO2.stVal", fc: .ST, to: .boolean(true))
+        let directory = try await offload { try runPeerClient(.libiec, port: port, ["dir"]) }
+        let names = dig(directory.json, "serverDirectory", "simpleIOGenericIO", "LLN0", "dataSets") as? [String]
+        #expect(Set(names ?? []) == ["Events", "Events2", "Measurements"], "\(directory.json)")
+        let events = try await offload { try runPeerClient(.libiec, port: port, ["dsvalues", "simpleIOGenericIO/LLN0.Events"]) }
+        let members = try #require(events.json["members"] as? [[String: Any]], "\(events.json)")
+        #expect(members.compactMap { $0["ref"] as? String } == (1...4).map { "simpleIOGenericIO/GGIO1.SPCSO\($0).stVal[ST]" })
+        #expect(members.compactMap { dig($0, "value", "value") as? Bool } == [false, true, false, false])
+        let whole = try await offload { try runPeerClient(.libiec, port: port, ["dsvalues", "simpleIOGenericIO/LLN0.Events2"]) }
+        let first = try #require((whole.json["members"] as? [[String: Any]])?.first)
+        #expect(first["ref"] as? String == "simpleIOGenericIO/GGIO1.SPCSO1[ST]")
+        #expect(dig(first, "value", "type") as? String == "structure")  // the whole DO under ST: stVal, q, t
+        await server.shutdown()
+    }
+
+    @Test("array-element members are served with alternate access (libiec61850 reads them through the list)")
+    func arrayMembers() async throws {
+        let (server, port, model) = try await serve("libiec61850/examples/server_example_complex_array/mhai_array.cid")
+        let reply = try await offload { try runPeerClient(.libiec, port: port, ["dsvalues", "testComplexArray/MHAI1.TestMHAI"]) }
+        let members = try #require(reply.json["members"] as? [[String: Any]], "\(reply.json)")
+        let dataSet = try #require(model.logicalDevices[0].logicalNodes.first { $0.name == "MHAI1" }?.dataSets.first)
+        #expect(members.count == dataSet.members.count)
+        #expect(members.allSatisfy { dig($0, "value", "type") as? String != "data_access_error" }, "\(members)")
+        #expect(dig(members.last ?? [:], "value", "type") as? String == "float")  // phsAHar(11).cVal.mag.f
+        await server.shutdown()
+    }
+
+    @Test("an unknown dataset is an error for libiec61850's client, not an empty list")
+    func unknownDataSet() async throws {
+        let (server, port, _) = try await serve("libiec61850/examples/server_example_basic_io/simpleIO_direct_control.cid")
+        let reply = try await offload { try runPeerClient(.libiec, port: port, ["dsvalues", "simpleIOGenericIO/LLN0.Nope"]) }
+        #expect(reply.status != 0)
+        await server.shutdown()
+    }
+}
+
+extension StaticDataSetInteropTests {
+    @Test("the seed's, open61850's and py61850's clients read a static dataset's values", arguments: [Peer.seed, .open61850, .py61850])
+    func otherPeersReadDataSets(peer: Peer) async throws {
+        let (server, port, _) = try await serve("libiec61850/examples/server_example_basic_io/simpleIO_direct_control.cid")
+        try server.update("simpleIOGenericIO/GGIO1.SPCSO3.stVal", fc: .ST, to: .boolean(true))
+        let reply = try await offload { try runPeerClient(peer, port: port, ["dsvalues", "simpleIOGenericIO/LLN0.Events"]) }
+        #expect(reply.status == 0, "\(reply.json)")
+        let values: [Bool]
+        if let list = dig(reply.json, "result", "values") as? [Bool] {
+            values = list  // py61850: the values only
+        } else {
+            values = (dig(reply.json, "result", "members") as? [[String: Any]] ?? []).compactMap { $0["value"] as? Bool }
+        }
+        #expect(values == [false, false, true, false], "\(reply.json)")
+        await server.shutdown()
+    }
+}
