@@ -2,6 +2,14 @@
 // is an error), only the five predefined entities and numeric character references, bounded nesting,
 // UTF-8 validated, every error with line and column.
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A position in the input, 1-based.
 public struct XMLPosition: Sendable, Hashable, CustomStringConvertible {
     /// The line.
@@ -147,6 +155,25 @@ public struct XMLScanner: Sendable {
         }
     }
 
+    /// The first index of `byte` in `range`, found with `memchr`.
+    private func find(_ byte: UInt8, in range: Range<Int>) -> Int? {
+        guard !range.isEmpty else { return nil }
+        return bytes.withUnsafeBytes { buffer -> Int? in
+            guard let base = buffer.baseAddress, let hit = memchr(base + range.lowerBound, Int32(byte), range.count) else { return nil }
+            return base.distance(to: UnsafeRawPointer(hit))
+        }
+    }
+
+    /// Moves to `target`, counting the lines passed.
+    private mutating func skipLines(to target: Int) {
+        while let newline = find(UInt8(ascii: "\n"), in: index..<target) {
+            line += 1
+            lineStart = newline + 1
+            index = newline + 1
+        }
+        index = target
+    }
+
     private mutating func advance() {
         if bytes[index] == UInt8(ascii: "\n") {
             line += 1
@@ -182,11 +209,26 @@ public struct XMLScanner: Sendable {
         let text: String? = bytes.withUnsafeBufferPointer { buffer in
             let slice = UnsafeBufferPointer(rebasing: buffer[range])
             // ASCII (nearly all of SCL) needs no validation; the rest goes through the validating decoder.
-            if slice.allSatisfy({ $0 < 0x80 }) { return String(decoding: slice, as: UTF8.self) }
+            if Self.isASCII(UnsafeRawBufferPointer(slice)) { return String(decoding: slice, as: UTF8.self) }
             return String(validating: slice, as: UTF8.self)
         }
         guard let text else { throw error("invalid UTF-8", at: position) }
         return text
+    }
+
+    /// Whether every byte is below 0x80, eight bytes at a time.
+    private static func isASCII(_ buffer: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        var bits: UInt64 = 0
+        while offset + 8 <= buffer.count {
+            bits |= buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            offset += 8
+        }
+        while offset < buffer.count {
+            bits |= UInt64(buffer[offset])
+            offset += 1
+        }
+        return bits & 0x8080_8080_8080_8080 == 0
     }
 
     private func resolveEntities(_ range: Range<Int>, at position: XMLPosition) throws(XMLError) -> String {
@@ -282,13 +324,16 @@ public struct XMLScanner: Sendable {
             advance()
             let start = index
             let valuePosition = position
-            var hasEntity = false
-            while index < bytes.count, bytes[index] != quote {
-                if bytes[index] == UInt8(ascii: "<") { throw error("'<' inside the value of attribute \(attributeName)") }
-                if bytes[index] == UInt8(ascii: "&") { hasEntity = true }
-                advance()
+            // Values can be huge (a hostile 100 MB attribute): find the delimiters with memchr, not byte by byte.
+            guard let end = find(quote, in: index..<bytes.count) else {
+                throw error("unterminated value of attribute \(attributeName)", at: valuePosition)
             }
-            guard index < bytes.count else { throw error("unterminated value of attribute \(attributeName)", at: valuePosition) }
+            if let angle = find(UInt8(ascii: "<"), in: index..<end) {
+                skipLines(to: angle)
+                throw error("'<' inside the value of attribute \(attributeName)")
+            }
+            let hasEntity = find(UInt8(ascii: "&"), in: index..<end) != nil
+            skipLines(to: end)
             let value = hasEntity ? try resolveEntities(start..<index, at: valuePosition) : try decodeUTF8(start..<index, at: valuePosition)
             advance()
             let repeated: Bool

@@ -69,14 +69,17 @@ struct XMLScannerTests {
     }
 
     @Test("a 100 MB attribute is scanned in linear time and bounded memory")
-    func hugeAttribute() throws {
-        var bytes = Array("<SCL a=\"".utf8)
-        bytes.reserveCapacity(100_000_020)
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: "x"), count: 100_000_000))
-        bytes.append(contentsOf: Array("\"/>".utf8))
-        let events = try scanAll(bytes)
-        guard case .startElement(_, let attributes, _) = events.first else { Issue.record("no element"); return }
-        #expect(attributes.first?.value.utf8.count == 100_000_000)
+    func hugeAttribute() async throws {
+        let length = try await offload { () -> Int? in
+            var bytes = Array("<SCL a=\"".utf8)
+            bytes.reserveCapacity(100_000_020)
+            bytes += [UInt8](repeating: UInt8(ascii: "x"), count: 100_000_000)
+            bytes.append(contentsOf: Array("\"/>".utf8))
+            let events = try scanAll(bytes)
+            guard case .startElement(_, let attributes, _) = events.first else { return nil }
+            return attributes.first?.value.utf8.count
+        }
+        #expect(length == 100_000_000)
     }
 
     @Test("truncated documents fail with the position of the problem", arguments: [
