@@ -295,6 +295,7 @@ public struct XMLScanner: Sendable {
         guard !(stack.isEmpty && sawRoot) else { throw error("a second root element <\(name)>", at: tagPosition) }
         guard stack.count < maxDepth else { throw error("elements nested deeper than \(maxDepth)", at: tagPosition) }
         var attributes: [(name: String, value: String)] = []
+        attributes.reserveCapacity(6)  // one allocation for the usual handful, instead of regrowing 1 → 2 → 4
         var seenNames: Set<String> = []  // only used past 8 attributes: keeps the duplicate check linear
         while true {
             skipWhitespace()
