@@ -31,6 +31,8 @@ public struct IEC61850Error: Error, Sendable, CustomStringConvertible {
         case pduTooLarge(size: Int, limit: Int)
         /// The server's answer does not fit the request.
         case unexpectedResponse(String)
+        /// The server answered but did not carry out the request, for the reason given.
+        case refused(String)
         /// The calling task was cancelled.
         case cancelled
     }
@@ -100,6 +102,7 @@ public struct IEC61850Error: Error, Sendable, CustomStringConvertible {
         case .invalidReference(let why): "invalid reference (\(why))"
         case .pduTooLarge(let size, let limit): "request of \(size) octets exceeds the negotiated PDU size of \(limit)"
         case .unexpectedResponse(let what): "unexpected response (\(what))"
+        case .refused(let why): "refused: \(why)"
         case .cancelled: "cancelled"
         }
     }

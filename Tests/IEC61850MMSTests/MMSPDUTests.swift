@@ -63,6 +63,13 @@ struct MMSPDUTests {
         #expect(try MMSPDU(decoding: bytes) == .confirmedResponse(invokeID: 1, .getNameList(identifiers: ["a"], moreFollows: true)))
     }
 
+    @Test("a DefineNamedVariableList response whose NULL has the constructed bit (iec61850 0.14.0) is accepted; one with content is not")
+    func constructedNullDefineResponse() throws {
+        // a1 06: confirmed-response; 02 01 07: invokeID 7; ab 00: [11] constructed, empty.
+        #expect(try MMSPDU(decoding: [0xA1, 0x05, 0x02, 0x01, 0x07, 0xAB, 0x00]) == .confirmedResponse(invokeID: 7, .defineNamedVariableList))
+        #expect(throws: MMSCodecError.self) { try MMSPDU(decoding: [0xA1, 0x08, 0x02, 0x01, 0x07, 0xAB, 0x03, 0x80, 0x01, 0x00]) }
+    }
+
     @Test("a read request encodes as libiec61850 and Wireshark expect")
     func readRequestBytes() {
         let pdu = MMSPDU.confirmedRequest(invokeID: 0, .read(specificationWithResult: false, .listOfVariables([

@@ -249,6 +249,11 @@ public final class IEDServer: Service, Sendable {
         }
     }
 
+    /// Why members cannot form a dataset, checked against the current model.
+    func checkMembers(_ variables: [MMSVariableSpecification]) -> (MMSServiceError.ErrorClass, Int64)? {
+        model.withLock { ServerServices.checkMembers(variables, model: $0, configuration: configuration) }
+    }
+
     func respond(to request: MMSConfirmedRequest, invokeID: UInt32, maxPDUSize: Int) -> MMSPDU {
         let response = model.withLock { model in
             ServerServices.respond(to: request, invokeID: invokeID, model: &model, configuration: configuration, maxPDUSize: maxPDUSize)
@@ -311,6 +316,8 @@ final class MMSServerChannelHandler: ChannelInboundHandler {
     private let server: IEDServer
     private var associationDeadline: Scheduled<Void>?
     private var released = false
+    /// Association-specific (`@name`) datasets: they live and die with this association (IEC 61850-7-2 §13.1).
+    private var associationDataSets: [String: [MMSVariableSpecification]] = [:]
 
     init(server: IEDServer) {
         self.server = server
@@ -356,8 +363,19 @@ final class MMSServerChannelHandler: ChannelInboundHandler {
         let maxPDUSize = Int(association.negotiated?.maxPDUSize ?? 65_000)
         let response: MMSPDU
         switch pdu {
-        case .confirmedRequest(let invokeID, let request):
+        case .confirmedRequest(let invokeID, var request):
             server.count { $0.requests += 1 }
+            switch associationScoped(request, invokeID: invokeID, maxPDUSize: maxPDUSize) {
+            case .answer(let answer):
+                if let frames = association.dataFrames(Self.bounded(answer, invokeID: invokeID, maxPDUSize: maxPDUSize).encoded()) {
+                    write(frames, context: context)
+                }
+                return
+            case .rewritten(let rewritten):
+                request = rewritten
+            case .unchanged:
+                break
+            }
             if let hooks = server.hooks(for: request) {
                 // Application handlers may suspend: answer when they are done; other requests go on.
                 Self.answerLater(server: server, request: request, invokeID: invokeID, maxPDUSize: maxPDUSize, hooks: hooks,
@@ -374,6 +392,61 @@ final class MMSServerChannelHandler: ChannelInboundHandler {
             response = .reject(.pduError(0))
         }
         if let frames = association.dataFrames(response.encoded()) { write(frames, context: context) }
+    }
+
+    private enum AssociationScoped {
+        case answer(MMSPDU)
+        case rewritten(MMSConfirmedRequest)
+        case unchanged
+    }
+
+    /// Services on association-specific datasets, answered from this association's own lists; reads and writes of
+    /// such a list become reads and writes of its members, so handlers and the model treat them like any other.
+    private func associationScoped(_ request: MMSConfirmedRequest, invokeID: UInt32, maxPDUSize: Int) -> AssociationScoped {
+        func error(_ errorClass: MMSServiceError.ErrorClass, _ code: Int64) -> AssociationScoped {
+            .answer(.confirmedError(invokeID: invokeID, MMSServiceError(errorClass: errorClass, code: code)))
+        }
+        switch request {
+        case .getNameList(.namedVariableList, .association, let continueAfter):
+            return .answer(.confirmedResponse(invokeID: invokeID,
+                                              ServerServices.page(Array(associationDataSets.keys), continueAfter: continueAfter, maxPDUSize: maxPDUSize)))
+        case .defineNamedVariableList(.aaSpecific(let name), let variables):
+            guard associationDataSets[name] == nil else { return error(.definition, 5) }  // object-exists
+            guard associationDataSets.count < server.configuration.maxAssociationDataSets else { return error(.resource, 4) }
+            if let refusal = server.checkMembers(variables) { return error(refusal.0, refusal.1) }
+            associationDataSets[name] = variables
+            return .answer(.confirmedResponse(invokeID: invokeID, .defineNamedVariableList))
+        case .getNamedVariableListAttributes(.aaSpecific(let name)):
+            guard let members = associationDataSets[name] else { return error(.access, 2) }
+            return .answer(.confirmedResponse(invokeID: invokeID, .getNamedVariableListAttributes(deletable: true, variables: members)))
+        case .read(_, .variableListName(.aaSpecific(let name))):
+            guard let members = associationDataSets[name] else { return error(.access, 2) }
+            return .rewritten(.read(specificationWithResult: false, .listOfVariables(members)))
+        case .write(.variableListName(.aaSpecific(let name)), let values):
+            guard let members = associationDataSets[name] else { return error(.access, 2) }
+            guard members.count == values.count else { return .answer(.reject(.confirmedRequest(invokeID: invokeID, reason: 4))) }
+            return .rewritten(.write(.listOfVariables(members), values))
+        case .deleteNamedVariableList(let names) where names.contains(where: { if case .aaSpecific = $0 { true } else { false } }):
+            var matched: UInt32 = 0
+            var deleted: UInt32 = 0
+            var persistent: [MMSObjectName] = []
+            for name in names {
+                if case .aaSpecific(let item) = name {
+                    if associationDataSets.removeValue(forKey: item) != nil { matched += 1; deleted += 1 }
+                } else {
+                    persistent.append(name)
+                }
+            }
+            if !persistent.isEmpty,
+               case .confirmedResponse(_, .deleteNamedVariableList(let more, let gone)) = server.respond(to: .deleteNamedVariableList(persistent),
+                                                                                                    invokeID: invokeID, maxPDUSize: maxPDUSize) {
+                matched += more
+                deleted += gone
+            }
+            return .answer(.confirmedResponse(invokeID: invokeID, .deleteNamedVariableList(matched: matched, deleted: deleted)))
+        default:
+            return .unchanged
+        }
     }
 
     private static func answerLater(server: IEDServer, request: MMSConfirmedRequest, invokeID: UInt32, maxPDUSize: Int,

@@ -129,12 +129,15 @@ public struct ServedDataSet: Sendable, Hashable {
     public var name: String
     /// The members, in order: each an MMS variable (`LN$FC$DO$DA`), with an alternate access for array elements.
     public var members: [MMSVariableSpecification]
+    /// Whether clients may delete it: `false` for configured datasets, `true` for those a client created.
+    public var isDeletable: Bool
 
     /// Creates a dataset.
-    public init(domain: String, name: String, members: [MMSVariableSpecification]) {
+    public init(domain: String, name: String, members: [MMSVariableSpecification], isDeletable: Bool = false) {
         self.domain = domain
         self.name = name
         self.members = members
+        self.isDeletable = isDeletable
     }
 }
 

@@ -31,6 +31,12 @@ public struct IEDServerConfiguration: Sendable, Hashable {
     public var limits = MMSServerLimits()
     /// Writable FCs.
     public var writeAccess = WriteAccessPolicy()
+    /// The most members a client may put in a dataset it creates. Default 100.
+    public var maxDataSetMembers = 100
+    /// The most persistent datasets clients may create (in all logical devices together). Default 64.
+    public var maxClientDataSets = 64
+    /// The most association-specific (`@name`) datasets one association may create. Default 16.
+    public var maxAssociationDataSets = 16
 
     /// The defaults.
     public init() {}
@@ -67,20 +73,7 @@ enum ServerServices {
             default:
                 return error(.access, 1)
             }
-            names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            if let continueAfter {
-                names = Array(names.drop { !continueAfter.utf8.lexicographicallyPrecedes($0.utf8) })
-            }
-            // Fill the page up to the PDU size, leaving room for the envelope.
-            var page: [String] = []
-            var size = 24
-            for name in names {
-                let cost = name.utf8.count + 4
-                if size + cost > maxPDUSize { break }
-                page.append(name)
-                size += cost
-            }
-            return .confirmedResponse(invokeID: invokeID, .getNameList(identifiers: page, moreFollows: page.count < names.count))
+            return .confirmedResponse(invokeID: invokeID, page(names, continueAfter: continueAfter, maxPDUSize: maxPDUSize))
 
         case .getVariableAccessAttributes(let name):
             guard case .domainSpecific(let domain, let item) = name, let found = model.find(domain: domain, item: item) else {
@@ -99,11 +92,11 @@ enum ServerServices {
             return .confirmedResponse(invokeID: invokeID, .read(dataSet.members.map { read($0, in: model) }))
 
         case .getNamedVariableListAttributes(let name):
-            // GetDataSetDirectory (§13.3.2): static datasets are not deletable.
+            // GetDataSetDirectory (§13.3.5): configured datasets are not deletable, client-created ones are.
             guard case .domainSpecific(let domain, let item) = name, let dataSet = model.dataSet(domain: domain, name: item) else {
                 return error(.access, 2)
             }
-            return .confirmedResponse(invokeID: invokeID, .getNamedVariableListAttributes(deletable: false, variables: dataSet.members))
+            return .confirmedResponse(invokeID: invokeID, .getNamedVariableListAttributes(deletable: dataSet.isDeletable, variables: dataSet.members))
 
         case .write(.listOfVariables(let variables), let values):
             guard variables.count == values.count else { return .reject(.confirmedRequest(invokeID: invokeID, reason: 4)) }
@@ -137,9 +130,73 @@ enum ServerServices {
             }
             return .confirmedResponse(invokeID: invokeID, .write(results))
 
-        case .defineNamedVariableList, .deleteNamedVariableList, .unsupported:
+        case .defineNamedVariableList(.domainSpecific(let domain, let item), let variables):
+            // CreateDataSet (§13.3.6), persistent: `LN$name` in an existing LN, members that exist, a fresh name.
+            let parts = item.split(separator: "$", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[1].isEmpty,
+                  let device = model.logicalDevices.first(where: { $0.name == domain }),
+                  device.logicalNodes.contains(where: { $0.name == parts[0] }) else {
+                return error(.definition, 1)  // object-undefined: no such LD or LN
+            }
+            guard model.dataSet(domain: domain, name: item) == nil else { return error(.definition, 5) }  // object-exists
+            guard model.dataSets.count(where: \.isDeletable) < configuration.maxClientDataSets else { return error(.resource, 4) }  // capability-unavailable
+            if let refusal = checkMembers(variables, model: model, configuration: configuration) { return error(refusal.0, refusal.1) }
+            model.dataSets.append(ServedDataSet(domain: domain, name: item, members: variables, isDeletable: true))
+            return .confirmedResponse(invokeID: invokeID, .defineNamedVariableList)
+
+        case .deleteNamedVariableList(let names):
+            // DeleteDataSet (§13.3.7): configured datasets match but stay. Association-specific names are the
+            // association's business (the channel handler answers those before they get here).
+            var matched: UInt32 = 0
+            var deleted: UInt32 = 0
+            for name in names {
+                guard case .domainSpecific(let domain, let item) = name,
+                      let index = model.dataSets.firstIndex(where: { $0.domain == domain && $0.name == item }) else { continue }
+                matched += 1
+                if model.dataSets[index].isDeletable {
+                    model.dataSets.remove(at: index)
+                    deleted += 1
+                }
+            }
+            return .confirmedResponse(invokeID: invokeID, .deleteNamedVariableList(matched: matched, deleted: deleted))
+
+        case .defineNamedVariableList:
+            return error(.definition, 3)  // type-unsupported: VMD-specific lists are not IEC 61850 datasets
+
+        case .unsupported:
             return .reject(.confirmedRequest(invokeID: invokeID, reason: 1))
         }
+    }
+
+    /// One page of a GetNameList answer: names in octet order after `continueAfter`, as many as fit the PDU size.
+    static func page(_ names: [String], continueAfter: String?, maxPDUSize: Int) -> MMSConfirmedResponse {
+        var names = names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        if let continueAfter {
+            names = Array(names.drop { !continueAfter.utf8.lexicographicallyPrecedes($0.utf8) })
+        }
+        // Fill the page up to the PDU size, leaving room for the envelope.
+        var page: [String] = []
+        var size = 24
+        for name in names {
+            let cost = name.utf8.count + 4
+            if size + cost > maxPDUSize { break }
+            page.append(name)
+            size += cost
+        }
+        return .getNameList(identifiers: page, moreFollows: page.count < names.count)
+    }
+
+    /// Why members cannot form a dataset (an MMS ServiceError class and code), or `nil` when they can: 1 to
+    /// `maxDataSetMembers` members, each an existing data object or attribute with an FC (alternate access included).
+    static func checkMembers(_ variables: [MMSVariableSpecification], model: ServedModel,
+                             configuration: IEDServerConfiguration) -> (MMSServiceError.ErrorClass, Int64)? {
+        guard !variables.isEmpty, variables.count <= configuration.maxDataSetMembers else { return (.definition, 6) }  // object-attribute-inconsistent
+        for variable in variables {
+            guard case .domainSpecific(let domain, let item) = variable.name, let found = model.find(domain: domain, item: item),
+                  found.path.count >= 2 else { return (.definition, 1) }  // object-undefined (an FC and a DO at least)
+            if let access = variable.alternateAccess, select((found.type, found.value), access.path[...]) == nil { return (.definition, 1) }
+        }
+        return nil
     }
 
     /// One variable's value, or why it cannot be read.

@@ -454,6 +454,9 @@ extension MMSConfirmedResponse {
             self = .getVariableAccessAttributes(deletable: deletable, type: try MMSTypeSpecification(ber: typeReader.read()))
         case (11, false):
             self = .defineNamedVariableList
+        case (11, true) where element.length == 0:
+            // Tolerated: iec61850 0.14.0 sends this NULL with the constructed bit set (A B 00).
+            self = .defineNamedVariableList
         case (12, true):
             var children = try element.children()
             let deletable = try children.read(.context(0), "GetNamedVariableListAttributes mmsDeletable").boolean()
