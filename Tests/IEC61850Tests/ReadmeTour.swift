@@ -15,6 +15,10 @@ func readmeTour() async throws {
 
         try await ied.write("IED1PROT/PTOC1.StrVal.setMag.f", fc: .SP, Float(1.2))
 
+        let events = try await ied.readDataSet("IED1LD0/LLN0.Events")
+        try await ied.createDataSet("@mine", members: [DataSetMember("IED1MEAS/MMXU1.TotW.mag.f", fc: .MX)])
+        _ = events
+
         let model = try await ied.deviceModel()
         for leaf in model.leafAttributes { print(leaf.reference, leaf.fc, leaf.type) }
         _ = (power, quality, position, values)
@@ -36,4 +40,19 @@ func readmeServing() async throws {
     let server = IEDServer(model: relay.model, configuration: configuration)
     try await server.start()
     try server.update("RELAYLD0/MMXU1.TotW.mag.f", fc: .MX, to: .float(230.4))
+}
+
+/// The README's SCL examples; never called.
+func readmeSCL() throws {
+    var configuration = IEDServerConfiguration()
+    configuration.port = 10102
+    _ = IEDServer(model: try .load(scl: "relay.cid", ied: "RELAY"), configuration: configuration)
+
+    var warnings: [SCLWarning] = []
+    let document = try SCLDocument(contentsOfFile: "station.scd", warnings: &warnings)
+    let report = document.validate()
+    let relay = try document.iedModel(ied: "RELAY")
+    print(relay.summary)
+    let xml = document.xml()
+    _ = (report, xml)
 }

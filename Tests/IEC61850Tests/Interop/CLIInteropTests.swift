@@ -184,3 +184,30 @@ struct SCLCommandTests {
         #expect(((try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "").hasPrefix("serving IED simpleIO (access point accessPoint1): simpleIOGenericIO\n"))
     }
 }
+
+@Suite("iec61850 dataset against libiec61850", .serialized)
+struct DataSetCommandTests {
+    @Test("dataset list, read --json, create and delete")
+    func dataSetCommands() async throws {
+        try await withPeerServer(.libiec) { server in
+            let target = "127.0.0.1:\(server.port)"
+            let list = try await offload { try runCLI(["dataset", "list", target]) }
+            #expect(list.status == 0, "\(list.stderr)")
+            #expect(list.stdout.contains("\(ld)/LLN0.Events\n  \(ld)/GGIO1.Ind1.stVal[ST]\n"), "\(list.stdout)")
+            let read = try await offload { try runCLI(["dataset", "read", target, "\(ld)/LLN0.Measurements", "--json"]) }
+            let members = try #require(jsonObject(read.stdout)?["members"] as? [[String: Any]], "\(read)")
+            #expect(members.first?["ref"] as? String == "\(ld)/GGIO1.AnIn1.mag.f[MX]")
+            #expect(dig(members.first ?? [:], "value", "value") as? Double == 1.5)
+            let created = try await offload { try runCLI(["dataset", "create", target, "\(ld)/LLN0.Cli", "\(ld)/GGIO1.AnIn2.mag.f[MX]"]) }
+            #expect(created.status == 0 && created.stdout == "created \(ld)/LLN0.Cli (1 members)\n", "\(created)")
+            let readBack = try await offload { try runCLI(["dataset", "read", target, "\(ld)/LLN0.Cli"]) }
+            #expect(readBack.stdout.hasPrefix("\(ld)/GGIO1.AnIn2.mag.f[MX] = "), "\(readBack)")
+            let deleted = try await offload { try runCLI(["dataset", "delete", target, "\(ld)/LLN0.Cli"]) }
+            #expect(deleted.status == 0 && deleted.stdout == "deleted \(ld)/LLN0.Cli\n")
+            let refused = try await offload { try runCLI(["dataset", "delete", target, "\(ld)/LLN0.Events"]) }
+            #expect(refused.status == 1 && refused.stderr.contains("refused"), "\(refused)")
+            let bad = try await offload { try runCLI(["dataset", "create", target, "\(ld)/LLN0.X", "nofc"]) }
+            #expect(bad.status != 0 && bad.stderr.contains("LD/LN.DO.DA[FC]"))
+        }
+    }
+}

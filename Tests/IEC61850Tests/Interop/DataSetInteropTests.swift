@@ -188,3 +188,26 @@ struct DataSetServerInteropTests {
         await server.shutdown()
     }
 }
+
+@Suite("Datasets in models built in code")
+struct CodeDataSetTests {
+    @Test("addDataSet checks its members; libiec61850's client reads the dataset")
+    func addDataSet() async throws {
+        var model = DemoIED.model()
+        let events: DataSetReference = "\(DemoIED.logicalDevice)/LLN0.Events"
+        try model.addDataSet(events, members: [DataSetMember("\(DemoIED.logicalDevice)/GGIO1.Ind1.stVal", fc: .ST),
+                                               DataSetMember("\(DemoIED.logicalDevice)/GGIO1.AnIn1.mag.f", fc: .MX)])
+        #expect(throws: IEC61850Error.self) { try model.addDataSet(events, members: [DataSetMember("\(DemoIED.logicalDevice)/GGIO1.Ind1.stVal", fc: .ST)]) }
+        #expect(throws: IEC61850Error.self) { try model.addDataSet("\(DemoIED.logicalDevice)/LLN0.Bad", members: [DataSetMember("\(DemoIED.logicalDevice)/GGIO1.Nope", fc: .ST)]) }
+        #expect(throws: IEC61850Error.self) { try model.addDataSet("@Mine", members: [DataSetMember("\(DemoIED.logicalDevice)/GGIO1.Ind1.stVal", fc: .ST)]) }
+        var configuration = IEDServerConfiguration()
+        configuration.port = 0
+        let server = IEDServer(model: model, configuration: configuration)
+        try await server.start()
+        let port = try #require(server.port)
+        let reply = try await offload { try runPeerClient(.libiec, port: port, ["dsvalues", "\(events)"]) }
+        let members = try #require(reply.json["members"] as? [[String: Any]], "\(reply.json)")
+        #expect(members.compactMap { dig($0, "value", "type") as? String } == ["boolean", "float"])
+        await server.shutdown()
+    }
+}
