@@ -92,6 +92,8 @@ let package = Package(
             name: "IEC61850Tests",
             dependencies: [
                 "IEC61850", "IEC61850MMS", "IEC61850SCL",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -4,6 +4,7 @@
 import Glibc
 #endif
 import IEC61850
+import IEC61850MMS
 import Logging
 import ServiceLifecycle
 import Testing
@@ -40,6 +41,47 @@ struct RawConnection {
     }
 
     func close() { _ = Glibc.close(fd) }
+
+    /// Reads exactly `count` octets (nil at EOF, error or the 5 s timeout).
+    func readExactly(count: Int) -> [UInt8]? {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let n = bytes.withUnsafeMutableBytes { buffer in
+                guard let base = buffer.baseAddress else { return -1 }
+                return Glibc.read(fd, base + filled, count - filled)
+            }
+            if n <= 0 { return nil }
+            filled += n
+        }
+        return bytes
+    }
+
+    /// Reads one TPKT packet and returns its payload (a COTP TPDU).
+    func readPacket() -> [UInt8]? {
+        guard let header = readExactly(count: 4) else { return nil }
+        let length = Int(header[2]) << 8 | Int(header[3])
+        return length > 4 ? readExactly(count: length - 4) : []
+    }
+
+    /// Runs a complete association (COTP, session, presentation, ACSE, MMS Initiate) with our pure client state
+    /// machine over this raw socket; `true` once associated.
+    func associate() -> Bool {
+        var association = MMSClientAssociation(parameters: MMSAssociationParameters(),
+                                               initiate: MMSInitiateParameters(maxPDUSize: 65_000, maxOutstandingCalling: 5, maxOutstandingCalled: 5,
+                                                                               dataStructureNestingLevel: 10),
+                                               maxReceiveSize: 65_000)
+        send(association.start())
+        while let packet = readPacket() {
+            switch try? association.receive(packet) {
+            case .send(let bytes)?: send(bytes)
+            case .associated?: return true
+            case .none?: continue
+            default: return false
+            }
+        }
+        return false
+    }
 }
 
 @Suite("Server robustness against hostile clients", .timeLimit(.minutes(2)))
@@ -233,6 +275,30 @@ struct ServerTimeoutTests {
             let value = try await client.read(Float.self, "\(DemoIED.logicalDevice)/GGIO1.AnIn1.mag.f", fc: .MX)
             #expect(value == 1.5)
         }
+        await server.shutdown()
+    }
+
+    @Test("an associated client that starts a packet and never finishes it is dropped after the frame timeout; others are served")
+    func partialPacketAfterAssociation() async throws {
+        var configuration = IEDServerConfiguration()
+        configuration.port = 0
+        configuration.frameTimeout = .milliseconds(300)
+        let server = IEDServer(model: DemoIED.model(), configuration: configuration)
+        try await server.start()
+        let port = try #require(server.port)
+        let raw = RawConnection(port: port)
+        let outcome = try await offload { () -> (associated: Bool, closed: Bool) in
+            guard raw.associate() else { return (false, false) }
+            raw.send([0x03, 0x00, 0x00, 0x40, 0x02, 0xF0])  // a TPKT header announcing 64 octets, then 2 of them
+            return (true, raw.closedByServer())
+        }
+        #expect(outcome.associated)
+        #expect(outcome.closed)
+        raw.close()
+        try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
+            #expect(try await client.read(Float.self, "\(DemoIED.logicalDevice)/GGIO1.AnIn1.mag.f", fc: .MX) == 1.5)
+        }
+        #expect(server.statistics.aborted >= 1)
         await server.shutdown()
     }
 

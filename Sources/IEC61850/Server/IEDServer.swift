@@ -66,6 +66,7 @@ public final class IEDServer: Service, Sendable {
                     if let idle = configuration.idleTimeout {
                         try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: TimeAmount(idle)))
                     }
+                    try channel.pipeline.syncOperations.addHandler(TPKTFrameDeadline(timeout: TimeAmount(configuration.frameTimeout), log: logger))
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(TPKTFrameDecoder()))
                     try channel.pipeline.syncOperations.addHandler(MMSServerChannelHandler(server: self))
                 }
@@ -518,5 +519,75 @@ final class MMSServerChannelHandler: ChannelInboundHandler {
         } else {
             context.close(promise: nil)
         }
+    }
+}
+
+/// Closes a connection on which a TPKT packet (RFC 1006) started to arrive but did not complete within the
+/// timeout. It follows the packet boundaries itself (version, reserved, 16-bit length) and passes the bytes on.
+final class TPKTFrameDeadline: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    private let timeout: TimeAmount
+    private let log: Logger
+    /// Header octets of the current packet seen so far (0…4), and its length once known.
+    private var header: [UInt8] = []
+    private var remaining = 0
+    private var deadline: Scheduled<Void>?
+
+    init(timeout: TimeAmount, log: Logger) {
+        self.timeout = timeout
+        self.log = log
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        var view = buffer.readableBytesView[...]
+        var completed = false
+        while !view.isEmpty {
+            if remaining > 0 {
+                let taken = min(remaining, view.count)
+                remaining -= taken
+                view = view.dropFirst(taken)
+                if remaining == 0 {
+                    header.removeAll(keepingCapacity: true)
+                    completed = true
+                }
+                continue
+            }
+            let needed = 4 - header.count
+            header += view.prefix(needed)
+            view = view.dropFirst(needed)
+            if header.count == 4 {
+                // A bad header is the decoder's to refuse; here only the length matters.
+                remaining = max(0, ((Int(header[2]) << 8) | Int(header[3])) - 4)
+                if remaining == 0 {
+                    header.removeAll(keepingCapacity: true)
+                    completed = true
+                }
+            }
+        }
+        let midPacket = !header.isEmpty
+        if midPacket, completed {
+            // A packet completed and the next one has started: its own deadline begins now.
+            deadline?.cancel()
+            deadline = nil
+        }
+        if midPacket, deadline == nil {
+            let channel = context.channel
+            let log = self.log
+            deadline = context.eventLoop.scheduleTask(in: timeout) {
+                log.info("closing a connection whose packet did not complete in time")
+                channel.close(promise: nil)
+            }
+        } else if !midPacket {
+            deadline?.cancel()
+            deadline = nil
+        }
+        context.fireChannelRead(data)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadline?.cancel()
     }
 }

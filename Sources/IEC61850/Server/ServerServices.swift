@@ -25,6 +25,9 @@ public struct IEDServerConfiguration: Sendable, Hashable {
     /// An established association that receives nothing for this long is aborted; `nil` keeps idle
     /// associations open (clients that only wait for reports are idle by design). Default `nil`.
     public var idleTimeout: Duration?
+    /// A TPKT packet that has started to arrive must be complete within this time, on any connection
+    /// (a client dripping a request byte by byte cannot hold a slot forever). Default 10 s.
+    public var frameTimeout: Duration = .seconds(10)
     /// Identify's vendor, model and revision.
     public var identity = DeviceIdentity(vendor: "swift-iec61850", model: "IEDServer", revision: "0.1")
     /// Initiate limits.
