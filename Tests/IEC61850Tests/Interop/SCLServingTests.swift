@@ -239,3 +239,52 @@ extension StaticDataSetInteropTests {
         await server.shutdown()
     }
 }
+
+@Suite("Array elements by alternate access", .serialized)
+struct ArrayAlternateAccessInteropTests {
+    @Test("libiec61850's MMS client reads an index range and one element's component of an SCL array")
+    func libiecReadsArrayElements() async throws {
+        try PeerEnvironment.ensurePeersInstalled()
+        let path = SCLServingTests.corpus.appendingPathComponent("libiec61850/examples/server_example_complex_array/mhai_array.cid").path
+        var model = try SCLDocument(contentsOfFile: path).iedModel()
+        // Give two elements of MHAI1.HA.phsAHar distinct values, so that the right elements must come back.
+        let node = try #require(model.logicalDevices[0].logicalNodes.firstIndex { $0.name == "MHAI1" })
+        let ha = try #require(model.logicalDevices[0].logicalNodes[node].dataObjects.firstIndex { $0.name == "HA" })
+        func setMagnitude(_ element: Int, _ value: Float) {
+            var object = model.logicalDevices[0].logicalNodes[node].dataObjects[ha]
+            guard let harmonics = object.children.firstIndex(where: { $0.name == "phsAHar" }),
+                  case .dataObject(var array) = object.children[harmonics],
+                  case .dataAttribute(var cVal)? = array.elements[element].child(named: "cVal"),
+                  let mag = cVal.components.firstIndex(where: { $0.name == "mag" }) else { return }
+            cVal.components[mag].components[0].value = .float(value)
+            let cValIndex = array.elements[element].children.firstIndex { $0.name == "cVal" } ?? 0
+            array.elements[element].children[cValIndex] = .dataAttribute(cVal)
+            object.children[harmonics] = .dataObject(array)
+            model.logicalDevices[0].logicalNodes[node].dataObjects[ha] = object
+        }
+        setMagnitude(1, 7.5)
+        setMagnitude(3, 9.25)
+        var configuration = IEDServerConfiguration()
+        configuration.port = 0
+        let server = IEDServer(model: ServedModel(model), configuration: configuration)
+        try await server.start()
+        let port = try #require(server.port)
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/libiec_array_access.py").path
+        let (status, output) = try await offload {
+            try PeerEnvironment.run(PeerEnvironment.python, [script, Peer.libiec.folder.appendingPathComponent("client.py").path, "127.0.0.1:\(port)",
+                                                             "testComplexArray", "MHAI1$MX$HA$phsAHar", "2", "3", "1", "cVal$mag$f"])
+        }
+        await server.shutdown()
+        #expect(status == 0, "\(output)")
+        let json = try #require(jsonObject(output.split(separator: "\n").last { $0.hasPrefix("{") }.map(String.init) ?? ""), "\(output)")
+        #expect(dig(json, "component", "error") as? Int == 0)
+        #expect(dig(json, "component", "value", "value") as? Double == 7.5)
+        let range = try #require(dig(json, "range", "value", "value") as? [[String: Any]], "\(json)")
+        #expect(range.count == 3)  // elements 2, 3, 4
+        // element 3 is the second of the range: structure { cVal { mag { f }, … }, q, t }
+        let cVal = (range[1]["value"] as? [[String: Any]])?.first
+        let mag = (cVal?["value"] as? [[String: Any]])?.first
+        #expect(((mag?["value"] as? [[String: Any]])?.first)?["value"] as? Double == 9.25)
+    }
+}
