@@ -530,8 +530,9 @@ final class TPKTFrameDeadline: ChannelInboundHandler {
 
     private let timeout: TimeAmount
     private let log: Logger
-    /// Header octets of the current packet seen so far (0…4), and its length once known.
-    private var header: [UInt8] = []
+    /// Header octets of the current packet seen so far (0…4), the length octets, and what remains once known.
+    private var headerSeen = 0
+    private var lengthHigh: UInt8 = 0
     private var remaining = 0
     private var deadline: Scheduled<Void>?
 
@@ -542,32 +543,34 @@ final class TPKTFrameDeadline: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
-        var view = buffer.readableBytesView[...]
+        var index = buffer.readerIndex
+        let end = buffer.writerIndex
         var completed = false
-        while !view.isEmpty {
+        while index < end {
             if remaining > 0 {
-                let taken = min(remaining, view.count)
+                let taken = min(remaining, end - index)
                 remaining -= taken
-                view = view.dropFirst(taken)
+                index += taken
                 if remaining == 0 {
-                    header.removeAll(keepingCapacity: true)
+                    headerSeen = 0
                     completed = true
                 }
                 continue
             }
-            let needed = 4 - header.count
-            header += view.prefix(needed)
-            view = view.dropFirst(needed)
-            if header.count == 4 {
+            let octet = buffer.getInteger(at: index, as: UInt8.self) ?? 0
+            index += 1
+            headerSeen += 1
+            if headerSeen == 3 { lengthHigh = octet }
+            if headerSeen == 4 {
                 // A bad header is the decoder's to refuse; here only the length matters.
-                remaining = max(0, ((Int(header[2]) << 8) | Int(header[3])) - 4)
+                remaining = max(0, ((Int(lengthHigh) << 8) | Int(octet)) - 4)
                 if remaining == 0 {
-                    header.removeAll(keepingCapacity: true)
+                    headerSeen = 0
                     completed = true
                 }
             }
         }
-        let midPacket = !header.isEmpty
+        let midPacket = headerSeen > 0
         if midPacket, completed {
             // A packet completed and the next one has started: its own deadline begins now.
             deadline?.cancel()
