@@ -30,9 +30,16 @@ public final class IEC61850Client: Sendable {
     /// The underlying MMS association, for services not wrapped here.
     public let connection: MMSClientConnection
     private let modelCache = Mutex<DeviceModel?>(nil)
+    let reportHub = ReportHub()
 
     private init(connection: MMSClientConnection) {
         self.connection = connection
+        // One pump per association: decode InformationReports and hand them to report subscriptions.
+        let hub = reportHub
+        Task {
+            for await pdu in connection.unconfirmedPDUs { hub.deliver(pdu) }
+            hub.close(IEC61850Error(.connectionClosed("the association ended"), operation: "report"))
+        }
     }
 
     // MARK: - Association

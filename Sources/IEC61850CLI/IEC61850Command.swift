@@ -13,7 +13,7 @@ struct IEC61850Command: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "iec61850",
         abstract: "IEC 61850: an MMS client and server, and SCL tools.",
-        subcommands: [Demo.self, Serve.self, Browse.self, Read.self, Write.self, Identify.self, DataSet.self, Bench.self, SCL.self]
+        subcommands: [Demo.self, Serve.self, Browse.self, Read.self, Write.self, Identify.self, DataSet.self, Watch.self, Bench.self, SCL.self]
     )
 }
 

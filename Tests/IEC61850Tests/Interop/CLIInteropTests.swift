@@ -211,3 +211,26 @@ struct DataSetCommandTests {
         }
     }
 }
+
+@Suite("iec61850 watch against libiec61850", .serialized)
+struct WatchCommandTests {
+    @Test("watch --gi --count 3 --json prints one JSON report per line; --duration stops on time")
+    func watch() async throws {
+        try await withPeerServer(.libiec, arguments: ["--tick-ms", "100"]) { server in
+            let target = "127.0.0.1:\(server.port)"
+            let result = try await offload { try runCLI(["watch", target, "\(ld)/LLN0.RP.EventsRCB01", "--gi", "--count", "3", "--json"]) }
+            #expect(result.status == 0, "\(result.stderr)")
+            let lines = result.stdout.split(separator: "\n").map(String.init)
+            #expect(lines.count == 3, "\(result.stdout)")
+            let reports = lines.compactMap(jsonObject)
+            #expect(reports.count == 3)
+            #expect(reports.allSatisfy { $0["rptID"] as? String == "EventsRCB" })
+            let entries = reports.first?["entries"] as? [[String: Any]] ?? []
+            #expect(entries.count == 8 && (entries.first?["reason"] as? [String]) == ["gi"], "\(lines.first ?? "")")
+            #expect(entries.first?["ref"] as? String == "\(ld)/GGIO1$ST$Ind1$stVal")
+            let timed = try await offload { try runCLI(["watch", target, "\(ld)/LLN0.BR.brcb01", "--duration", "0.5"]) }
+            #expect(timed.status == 0, "\(timed.stderr)")
+            #expect(timed.stdout.hasPrefix("report brcb01 #"), "\(timed.stdout)")
+        }
+    }
+}
