@@ -152,6 +152,10 @@ final class ReportHub: Sendable {
             unclaimed.add(1, ordering: .relaxed)
             return
         }
+        deliverDecoded(report)
+    }
+
+    func deliverDecoded(_ report: Report) {
         let targets = subscriptions.withLock { Array($0.values) }.filter { $0.filter(report) }
         if targets.isEmpty { unclaimed.add(1, ordering: .relaxed) }
         for target in targets { target.push(report) }
