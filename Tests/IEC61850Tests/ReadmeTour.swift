@@ -15,6 +15,13 @@ func readmeTour() async throws {
 
         try await ied.write("IED1PROT/PTOC1.StrVal.setMag.f", fc: .SP, Float(1.2))
 
+        let reports = try await ied.enableReporting("IED1LD0/LLN0.BR.brcbEvents",
+                                                    settings: ReportSettings(triggerOptions: [.dataChange, .generalInterrogation]),
+                                                    generalInterrogation: true)
+        for try await report in reports.prefix(3) {
+            for entry in report.entries { print(report.sequenceNumber ?? 0, entry.reference ?? "#\(entry.index)", entry.value) }
+        }
+
         let events = try await ied.readDataSet("IED1LD0/LLN0.Events")
         try await ied.createDataSet("@mine", members: [DataSetMember("IED1MEAS/MMXU1.TotW.mag.f", fc: .MX)])
         _ = events

@@ -87,3 +87,52 @@ struct ReportClientInteropTests {
         }
     }
 }
+
+extension ReportClientInteropTests {
+    @Test("libiec61850 BRCB: disconnect, values change, reconnect from the last EntryID — nothing lost, nothing repeated")
+    func libiecBRCBResync() async throws {
+        try await withPeerServer(.libiec, arguments: ["--tick-ms", "100"]) { server in
+            let rcb: ReportControlBlockReference = "\(ld)/LLN0.BR.brcb01"
+            let settings = ReportSettings(optionalFields: [.sequenceNumber, .timeStamp, .reasonCode, .entryID, .bufferOverflow],
+                                          triggerOptions: [.dataChange])
+            func ind1(_ report: Report) -> Bool? {
+                guard case .boolean(let value)? = report.entries.first(where: { $0.index == 0 })?.value else { return nil }
+                return value
+            }
+            // First association: take a few Ind1 changes and keep the last EntryID.
+            let (lastEntry, lastValue) = try await IEC61850Client.withConnection(to: "127.0.0.1", port: server.port) {
+                (client: IEC61850Client) async throws -> ([UInt8], Bool) in
+                var first = settings
+                first.purgeBuffer = true
+                let stream = try await client.enableReporting(rcb, settings: first)
+                var last: ([UInt8], Bool)?
+                var seen = 0
+                for try await report in stream where ind1(report) != nil {
+                    last = (try #require(report.entryID), try #require(ind1(report)))
+                    seen += 1
+                    if seen == 3 { break }
+                }
+                return try #require(last)
+            }
+            // While no client is connected the BRCB keeps buffering.
+            try await Task.sleep(for: .milliseconds(700))
+            try await IEC61850Client.withConnection(to: "127.0.0.1", port: server.port) { (client: IEC61850Client) async throws in
+                var resume = settings
+                resume.entryID = lastEntry
+                let stream = try await client.enableReporting(rcb, settings: resume)
+                var values: [Bool] = []
+                var entryIDs: [[UInt8]] = []
+                for try await report in stream where ind1(report) != nil {
+                    values.append(try #require(ind1(report)))
+                    entryIDs.append(report.entryID ?? [])
+                    #expect(report.bufferOverflow != true)
+                    if values.count == 5 { break }
+                }
+                #expect(!entryIDs.contains(lastEntry), "the entry we had is not sent again")
+                #expect(values.first == !lastValue, "the first resent entry is the change right after ours: \(values), last \(lastValue)")
+                #expect(zip(values, values.dropFirst()).allSatisfy { $0 != $1 }, "Ind1 toggles every tick, so no entry is missing: \(values)")
+                try await client.disableReporting(rcb)
+            }
+        }
+    }
+}
