@@ -155,7 +155,42 @@ final class ReportHub: Sendable {
         deliverDecoded(report)
     }
 
+    /// Segmented reports being reassembled, by RptID (IEC 61850-7-2 §17.2.3.4: same SqNum, SubSqNum 0, 1, …).
+    private let segments = Mutex<[String: Report]>([:])
+    /// The most reports reassembled at once; beyond it the oldest partial one is delivered as incomplete.
+    static let maxPendingSegmented = 64
+
     func deliverDecoded(_ report: Report) {
+        guard report.optionalFields.contains(.segmentation), let sub = report.subSequenceNumber, let more = report.moreSegmentsFollow else {
+            fanOut(report)
+            return
+        }
+        var complete: [Report] = []
+        segments.withLock { pending in
+            if sub > 0, var current = pending[report.reportID], current.sequenceNumber == report.sequenceNumber,
+               current.subSequenceNumber.map({ $0 &+ 1 }) == sub {
+                current.append(segment: report)
+                pending[report.reportID] = current
+            } else {
+                // A first segment, or a gap: what was pending is delivered as it is (incomplete) and this one starts anew.
+                if var stale = pending.removeValue(forKey: report.reportID) {
+                    stale.isIncomplete = true
+                    complete.append(stale)
+                }
+                var start = report
+                start.isIncomplete = sub != 0
+                pending[report.reportID] = start
+            }
+            if !more, let done = pending.removeValue(forKey: report.reportID) { complete.append(done) }
+            if pending.count > Self.maxPendingSegmented, let key = pending.keys.first, var oldest = pending.removeValue(forKey: key) {
+                oldest.isIncomplete = true
+                complete.append(oldest)
+            }
+        }
+        for report in complete { fanOut(report) }
+    }
+
+    private func fanOut(_ report: Report) {
         let targets = subscriptions.withLock { Array($0.values) }.filter { $0.filter(report) }
         if targets.isEmpty { unclaimed.add(1, ordering: .relaxed) }
         for target in targets { target.push(report) }

@@ -103,6 +103,8 @@ public struct Report: Sendable, Hashable {
     /// Reports this consumer missed just before this one because its buffer was full (0 when none): a slow
     /// consumer is told, never silently skipped.
     public var missedBefore = 0
+    /// `true` when this report was reassembled from segments and at least one segment never arrived.
+    public var isIncomplete = false
 
     /// One included dataset member.
     public struct Entry: Sendable, Hashable {
@@ -376,5 +378,19 @@ public struct ReportSettings: Sendable, Hashable {
         if let enable { writes.append(("RptEna", .boolean(enable))) }
         if let generalInterrogation { writes.append(("GI", .boolean(generalInterrogation))) }
         return writes
+    }
+}
+
+extension Report {
+    /// Adds the next segment of the same report (same RptID and SqNum, `SubSqNum` one higher).
+    mutating func append(segment: Report) {
+        let size = max(inclusion.bits.count, segment.inclusion.bits.count)
+        var bits = inclusion.bits + Array(repeating: false, count: size - inclusion.bits.count)
+        for (index, bit) in segment.inclusion.bits.enumerated() where bit { bits[index] = true }
+        inclusion = MMSBitString(bits: bits)
+        entries = (entries + segment.entries).sorted { $0.index < $1.index }
+        subSequenceNumber = segment.subSequenceNumber
+        moreSegmentsFollow = segment.moreSegmentsFollow
+        isIncomplete = isIncomplete || segment.isIncomplete
     }
 }

@@ -114,3 +114,43 @@ struct ReportDeliveryTests {
         #expect(try await consumer.value <= 1)
     }
 }
+
+@Suite("Segmented reports")
+struct SegmentedReportTests {
+    /// A segment of report SqNum 9: `members` of a 6-member dataset, with values equal to the member index.
+    static func segment(_ sub: UInt32, more: Bool, members: [Int], sequence: UInt64 = 9) -> Report {
+        let inclusion = MMSBitString(bits: (0..<6).map { members.contains($0) })
+        let results: [AccessResult] = [.success(.visibleString("seg")), .success(ReportDecodingTests.bits("0100000001")), .success(.unsigned(sequence)),
+                                       .success(.unsigned(UInt64(sub))), .success(.boolean(more)), .success(.bitString(inclusion))]
+            + members.map { .success(.integer(Int64($0))) }
+        return try! Report(results: results)
+    }
+
+    @Test("segments with the same SqNum are delivered as one report with every member")
+    func reassembled() async throws {
+        let hub = ReportHub()
+        let (_, stream) = hub.subscribe(limit: 10) { _ in true }
+        hub.deliverDecoded(Self.segment(0, more: true, members: [0, 1]))
+        hub.deliverDecoded(Self.segment(1, more: true, members: [2, 3]))
+        hub.deliverDecoded(Self.segment(2, more: false, members: [5]))
+        var iterator = stream.makeAsyncIterator()
+        let report = try #require(try await iterator.next())
+        #expect(report.entries.map(\.index) == [0, 1, 2, 3, 5])
+        #expect(report.entries.map(\.value) == [0, 1, 2, 3, 5].map { .integer(Int64($0)) })
+        #expect(report.inclusion.bits == [true, true, true, true, false, true])
+        #expect(!report.isIncomplete && report.moreSegmentsFollow == false)
+    }
+
+    @Test("a missing segment is not hidden: the partial report is delivered marked incomplete")
+    func gap() async throws {
+        let hub = ReportHub()
+        let (_, stream) = hub.subscribe(limit: 10) { _ in true }
+        hub.deliverDecoded(Self.segment(0, more: true, members: [0, 1]))
+        hub.deliverDecoded(Self.segment(2, more: false, members: [5]))  // segment 1 lost
+        var iterator = stream.makeAsyncIterator()
+        let first = try #require(try await iterator.next())
+        #expect(first.isIncomplete && first.entries.map(\.index) == [0, 1])
+        let second = try #require(try await iterator.next())
+        #expect(second.isIncomplete && second.entries.map(\.index) == [5])
+    }
+}
