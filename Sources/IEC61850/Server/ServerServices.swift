@@ -103,17 +103,7 @@ enum ServerServices {
 
         case .write(.listOfVariables(let variables), let values):
             guard variables.count == values.count else { return .reject(.confirmedRequest(invokeID: invokeID, reason: 4)) }
-            var results: [DataAccessError?] = []
-            for (variable, value) in zip(variables, values) {
-                switch validateWrite(variable, value, model: model, configuration: configuration) {
-                case .failure(let error):
-                    results.append(error)
-                case .success(let target):
-                    model.set(value, at: target)
-                    results.append(nil)
-                }
-            }
-            return .confirmedResponse(invokeID: invokeID, .write(results))
+            return .confirmedResponse(invokeID: invokeID, .write(write(values, to: variables, model: &model, configuration: configuration)))
 
         case .write(.variableListName(let name), let values):
             // SetDataSetValues (§13.3.4): each member under the same rules as a single write.
@@ -121,17 +111,7 @@ enum ServerServices {
                 return error(.access, 2)
             }
             guard dataSet.members.count == values.count else { return .reject(.confirmedRequest(invokeID: invokeID, reason: 4)) }
-            var results: [DataAccessError?] = []
-            for (variable, value) in zip(dataSet.members, values) {
-                switch validateWrite(variable, value, model: model, configuration: configuration) {
-                case .failure(let error):
-                    results.append(error)
-                case .success(let target):
-                    model.set(value, at: target)
-                    results.append(nil)
-                }
-            }
-            return .confirmedResponse(invokeID: invokeID, .write(results))
+            return .confirmedResponse(invokeID: invokeID, .write(write(values, to: dataSet.members, model: &model, configuration: configuration)))
 
         case .defineNamedVariableList(.domainSpecific(let domain, let item), let variables):
             // CreateDataSet (§13.3.6), persistent: `LN$name` in an existing LN, members that exist, a fresh name.
@@ -200,6 +180,20 @@ enum ServerServices {
             if let access = variable.alternateAccess, select((found.type, found.value), access.path[...]) == nil { return (.definition, 1) }
         }
         return nil
+    }
+
+    /// Writes each value to its variable under the FC policy and type check; one result per variable.
+    static func write(_ values: [MMSValue], to variables: [MMSVariableSpecification], model: inout ServedModel,
+                      configuration: IEDServerConfiguration) -> [DataAccessError?] {
+        zip(variables, values).map { variable, value in
+            switch validateWrite(variable, value, model: model, configuration: configuration) {
+            case .failure(let error):
+                return error
+            case .success(let target):
+                model.set(value, at: target)
+                return nil
+            }
+        }
     }
 
     /// One variable's value, or why it cannot be read.

@@ -29,6 +29,30 @@ func runCLI(_ arguments: [String]) throws -> (status: Int32, stdout: String, std
     return (status, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "", (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
 }
 
+/// Runs `iec61850 serve ARGUMENTS --port 0`, waits for its `listening on` line, runs `body` with the port, then
+/// stops it with SIGTERM; returns its exit status and standard output.
+func withServeCommand(_ arguments: [String], _ body: (Int) async throws -> Void) async throws -> (status: Int32, output: String) {
+    let outPath = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString).out").path
+    defer { try? FileManager.default.removeItem(atPath: outPath) }
+    let child = try ChildProcess.spawn(try cliPath(), ["serve"] + arguments + ["--port", "0"], stdoutPath: outPath, stderrPath: "/dev/null")
+    var reaped = false
+    defer { if !reaped { child.terminate(grace: 1) } }
+    var port: Int?
+    for _ in 0..<200 where port == nil {
+        let text = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on ") }) {
+            port = line.split(separator: ":").last.flatMap { Int($0) }
+        } else {
+            try await Task.sleep(for: .milliseconds(50))  // waiting for a subprocess to start, not timing anything
+        }
+    }
+    try await body(try #require(port, "serve did not print `listening on`"))
+    kill(child.pid, SIGTERM)
+    let status = try await offload { child.wait() }
+    reaped = true
+    return (status, (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "")
+}
+
 func jsonObject(_ text: String) -> [String: Any]? {
     (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
 }
@@ -98,28 +122,12 @@ struct CLIInteropTests {
 struct ServeCommandTests {
     @Test("serve prints `listening on HOST:PORT`, serves libiec61850's client and stops cleanly on SIGTERM")
     func serve() async throws {
-        let outPath = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString).out").path
-        defer { try? FileManager.default.removeItem(atPath: outPath) }
-        let child = try ChildProcess.spawn(try cliPath(), ["serve", "--port", "0"], stdoutPath: outPath, stderrPath: "/dev/null")
-        var reaped = false
-        defer { if !reaped { child.terminate(grace: 1) } }
-        var port: Int?
-        for _ in 0..<200 where port == nil {
-            let text = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on ") }) {
-                port = line.split(separator: ":").last.flatMap { Int($0) }
-            } else {
-                try await Task.sleep(for: .milliseconds(50))
-            }
+        let (status, output) = try await withServeCommand([]) { port in
+            let reply = try await offload { try runPeerClient(.libiec, port: port, ["read", "TESTIEDGenericIO/LLN0.NamPlt.vendor", "DC"]) }
+            #expect(dig(reply.json, "value", "value") as? String == "swift-iec61850")
         }
-        let bound = try #require(port, "serve did not print `listening on`")
-        let reply = try await offload { try runPeerClient(.libiec, port: bound, ["read", "TESTIEDGenericIO/LLN0.NamPlt.vendor", "DC"]) }
-        #expect(dig(reply.json, "value", "value") as? String == "swift-iec61850")
-        kill(child.pid, SIGTERM)
-        let status = try await offload { child.wait() }
-        reaped = true
         #expect(status == 0)
-        #expect(((try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "").contains("stopped"))
+        #expect(output.contains("stopped"))
     }
 }
 
@@ -159,29 +167,13 @@ struct SCLCommandTests {
 
     @Test("serve --scl serves the file's IED to libiec61850's client")
     func serveSCL() async throws {
-        let outPath = FileManager.default.temporaryDirectory.appendingPathComponent("serve-scl-\(UUID().uuidString).out").path
-        defer { try? FileManager.default.removeItem(atPath: outPath) }
         let file = Self.corpus("libiec61850/examples/server_example_basic_io/simpleIO_direct_control.cid")
-        let child = try ChildProcess.spawn(try cliPath(), ["serve", "--scl", file, "--port", "0"], stdoutPath: outPath, stderrPath: "/dev/null")
-        var reaped = false
-        defer { if !reaped { child.terminate(grace: 1) } }
-        var port: Int?
-        for _ in 0..<200 where port == nil {
-            let text = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on ") }) {
-                port = line.split(separator: ":").last.flatMap { Int($0) }
-            } else {
-                try await Task.sleep(for: .milliseconds(50))
-            }
+        let (status, output) = try await withServeCommand(["--scl", file]) { port in
+            let reply = try await offload { try runPeerClient(.libiec, port: port, ["read", "simpleIOGenericIO/LLN0.NamPlt.vendor", "DC"]) }
+            #expect(dig(reply.json, "value", "value") as? String == "MZ Automation")
         }
-        let bound = try #require(port, "serve --scl did not print `listening on`")
-        let reply = try await offload { try runPeerClient(.libiec, port: bound, ["read", "simpleIOGenericIO/LLN0.NamPlt.vendor", "DC"]) }
-        #expect(dig(reply.json, "value", "value") as? String == "MZ Automation")
-        kill(child.pid, SIGTERM)
-        let status = try await offload { child.wait() }
-        reaped = true
         #expect(status == 0)
-        #expect(((try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "").hasPrefix("serving IED simpleIO (access point accessPoint1): simpleIOGenericIO\n"))
+        #expect(output.hasPrefix("serving IED simpleIO (access point accessPoint1): simpleIOGenericIO\n"))
     }
 }
 

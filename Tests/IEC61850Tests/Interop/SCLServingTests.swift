@@ -6,6 +6,14 @@ import Foundation
 import IEC61850
 import Testing
 
+/// Runs one of our libiec61850 test scripts (`Tests/IEC61850Tests/Fixtures/`) against 127.0.0.1:port; it reuses the
+/// shared peer's client.py (connection with its race workaround, JSON forms).
+func runLibiecFixture(_ name: String, port: Int, _ arguments: [String] = []) throws -> (Int32, String) {
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/" + name).path
+    return try PeerEnvironment.run(PeerEnvironment.python,
+                                   [script, Peer.libiec.folder.appendingPathComponent("client.py").path, "127.0.0.1:\(port)"] + arguments)
+}
+
 @Suite("Serving SCL files", .serialized)
 struct SCLServingTests {
     static let corpus = PeerEnvironment.sharedFolder.appendingPathComponent("scl")
@@ -75,10 +83,7 @@ struct SCLServingTests {
     }
 
     static func dump(port: Int) throws -> String {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/libiec_model_dump.py").path
-        let clientScript = Peer.libiec.folder.appendingPathComponent("client.py").path
-        let (status, output) = try PeerEnvironment.run(PeerEnvironment.python, [script, clientScript, "127.0.0.1:\(port)"])
+        let (status, output) = try runLibiecFixture("libiec_model_dump.py", port: port)
         guard status == 0 else { throw PeerHarnessError.clientFailed("libiec_model_dump.py exited \(status): \(output)") }
         return output.split(separator: "\n").last { $0.hasPrefix("{") }.map(String.init) ?? ""
     }
@@ -153,10 +158,7 @@ struct IdentifyAbortInteropTests {
         let server = IEDServer(model: ServedModel(model), configuration: configuration)
         try await server.start()
         let port = try #require(server.port)
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/libiec_identify_abort.py").path
-        let clientScript = Peer.libiec.folder.appendingPathComponent("client.py").path
-        let (status, output) = try await offload { try PeerEnvironment.run(PeerEnvironment.python, [script, clientScript, "127.0.0.1:\(port)"]) }
+        let (status, output) = try await offload { try runLibiecFixture("libiec_identify_abort.py", port: port) }
         #expect(status == 0, "\(output)")
         let json = try #require(jsonObject(output.split(separator: "\n").last { $0.hasPrefix("{") }.map(String.init) ?? ""), "\(output)")
         #expect(json["identifyError"] as? Int == 0)
@@ -269,11 +271,8 @@ struct ArrayAlternateAccessInteropTests {
         let server = IEDServer(model: ServedModel(model), configuration: configuration)
         try await server.start()
         let port = try #require(server.port)
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/libiec_array_access.py").path
         let (status, output) = try await offload {
-            try PeerEnvironment.run(PeerEnvironment.python, [script, Peer.libiec.folder.appendingPathComponent("client.py").path, "127.0.0.1:\(port)",
-                                                             "testComplexArray", "MHAI1$MX$HA$phsAHar", "2", "3", "1", "cVal$mag$f"])
+            try runLibiecFixture("libiec_array_access.py", port: port, ["testComplexArray", "MHAI1$MX$HA$phsAHar", "2", "3", "1", "cVal$mag$f"])
         }
         await server.shutdown()
         #expect(status == 0, "\(output)")
