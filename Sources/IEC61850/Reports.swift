@@ -65,7 +65,9 @@ public struct ReportTriggers: OptionSet, Sendable, Hashable {
     }
 
     /// As an MMS bit string of `size` bits (6 for TrgOps, 7 for reason codes).
-    public func bits(size: Int) -> MMSBitString { MMSBitString(bits: (0..<size).map { rawValue & (1 << UInt8($0)) != 0 }) }
+    public func bits(size: Int) -> MMSBitString {
+        MMSBitString(bits: (0..<max(0, size)).map { $0 < 8 && rawValue & (1 << UInt8($0)) != 0 })
+    }
 
     /// Names of the set triggers, e.g. `dchg,gi`.
     public var names: [String] {
