@@ -33,6 +33,38 @@ public final class IEDServer: Service, Sendable {
         self.model = Mutex(model)
         self.configuration = configuration
         self.logger = logger
+        self.reportEngine = ReportEngine(controls: model.reportControls, log: logger)
+    }
+
+    /// Runs the model's report control blocks.
+    let reportEngine: ReportEngine
+
+    /// Whether the model has the dataset `name` (`LN$Name`) in `domain`.
+    func hasDataSet(domain: String, name: String) -> Bool {
+        model.withLock { $0.dataSet(domain: domain, name: name) != nil }
+    }
+
+    /// Every persistent dataset's members, keyed `LD/LN$Name` as report control blocks name them.
+    func dataSetMembers() -> [String: [MMSVariableSpecification]] {
+        model.withLock { model in
+            var members: [String: [MMSVariableSpecification]] = [:]
+            for dataSet in model.dataSets { members[dataSet.domain + "/" + dataSet.name] = dataSet.members }
+            return members
+        }
+    }
+
+    /// The current values of variables, in order.
+    func read(_ variables: [MMSVariableSpecification]) -> [AccessResult] {
+        model.withLock { model in variables.map { ServerServices.read($0, in: model) } }
+    }
+
+    /// Stores report control blocks' attribute values (kept by the reporting engine) in the model.
+    func setReportControlValues(_ values: [(domain: String, item: String, value: MMSValue)]) {
+        model.withLock { model in
+            for entry in values {
+                if let location = model.find(domain: entry.domain, item: entry.item) { model.set(entry.value, at: location) }
+            }
+        }
     }
 
     /// The bound port (useful with port 0), once started.
@@ -98,6 +130,7 @@ public final class IEDServer: Service, Sendable {
             }
         }
         for child in children { try? await child.closeFuture.get() }
+        reportEngine.stopAll()
     }
 
     private let associationChannels = Mutex<[ObjectIdentifier: any Channel]>([:])
@@ -108,13 +141,16 @@ public final class IEDServer: Service, Sendable {
     ///   `dataAccess(.typeInconsistent)` when the value does not fit the attribute's type.
     public func update(_ reference: ObjectReference, fc: FunctionalConstraint, to value: MMSValue) throws(IEC61850Error) {
         let object = "\(reference) [\(fc)]"
-        let result: DataAccessError? = model.withLock { model in
-            guard let location = model.find(reference, fc: fc) else { return .objectNonExistent }
-            guard location.type.accepts(value) else { return .typeInconsistent }
+        let result: Result<ValueChange, DataAccessError> = model.withLock { model in
+            guard let location = model.find(reference, fc: fc) else { return .failure(.objectNonExistent) }
+            guard location.type.accepts(value) else { return .failure(.typeInconsistent) }
             model.set(value, at: location)
-            return nil
+            return .success(ValueChange(domain: reference.logicalDevice, item: reference.mmsItemName(fc: fc), old: location.value, new: value))
         }
-        if let result { throw IEC61850Error(.dataAccess(result), operation: "update", object: object) }
+        switch result {
+        case .failure(let error): throw IEC61850Error(.dataAccess(error), operation: "update", object: object)
+        case .success(let change): reportEngine.valuesChanged([change], server: self)
+        }
     }
 
     /// The current value of an attribute.
@@ -144,12 +180,15 @@ public final class IEDServer: Service, Sendable {
     /// - Throws: ``IEC61850Error`` for the first update that names no attribute or has the wrong type;
     ///   then none of the updates is applied.
     public func update(_ updates: [(reference: ObjectReference, fc: FunctionalConstraint, value: MMSValue)]) throws(IEC61850Error) {
+        var changes: [ValueChange] = []
         let failure: (Int, DataAccessError)? = model.withLock { model in
             var staged = model
             for (index, update) in updates.enumerated() {
                 guard let location = staged.find(update.reference, fc: update.fc) else { return (index, .objectNonExistent) }
                 guard location.type.accepts(update.value) else { return (index, .typeInconsistent) }
                 staged.set(update.value, at: location)
+                changes.append(ValueChange(domain: update.reference.logicalDevice, item: update.reference.mmsItemName(fc: update.fc),
+                                           old: location.value, new: update.value))
             }
             model = staged
             return nil
@@ -157,6 +196,8 @@ public final class IEDServer: Service, Sendable {
         if let (index, error) = failure {
             throw IEC61850Error(.dataAccess(error), operation: "update", object: "\(updates[index].reference) [\(updates[index].fc)]")
         }
+        // One batch, one evaluation: members changed together are reported together.
+        reportEngine.valuesChanged(changes, server: self)
     }
 
     /// The hooks that apply to a request, or `nil` when none does (then it is answered synchronously).
@@ -256,9 +297,27 @@ public final class IEDServer: Service, Sendable {
     }
 
     func respond(to request: MMSConfirmedRequest, invokeID: UInt32, maxPDUSize: Int) -> MMSPDU {
+        var changes: [ValueChange] = []
         let response = model.withLock { model in
-            ServerServices.respond(to: request, invokeID: invokeID, model: &model, configuration: configuration, maxPDUSize: maxPDUSize)
+            // Writes that change dataset members trigger reports: remember what was there before.
+            let written: [MMSVariableSpecification]
+            switch request {
+            case .write(.listOfVariables(let variables), _): written = variables
+            case .write(.variableListName(.domainSpecific(let domain, let item)), _): written = model.dataSet(domain: domain, name: item)?.members ?? []
+            default: written = []
+            }
+            let before = written.map { ServerServices.read($0, in: model) }
+            let response = ServerServices.respond(to: request, invokeID: invokeID, model: &model, configuration: configuration, maxPDUSize: maxPDUSize)
+            if case .confirmedResponse(_, .write(let results)) = response, case .write(_, let values) = request {
+                for (position, variable) in written.enumerated() where position < results.count && position < values.count && results[position] == nil {
+                    guard case .domainSpecific(let domain, let item) = variable.name, variable.alternateAccess == nil else { continue }
+                    let old: MMSValue? = if case .success(let value) = before[position] { value } else { nil }
+                    changes.append(ValueChange(domain: domain, item: item, old: old, new: values[position]))
+                }
+            }
+            return response
         }
+        reportEngine.valuesChanged(changes, server: self)
         return response
     }
 
@@ -319,6 +378,7 @@ final class MMSServerChannelHandler: ChannelInboundHandler {
     private var released = false
     /// Association-specific (`@name`) datasets: they live and die with this association (IEC 61850-7-2 §13.1).
     private var associationDataSets: [String: [MMSVariableSpecification]] = [:]
+    private var registeredForReports = false
 
     init(server: IEDServer) {
         self.server = server
@@ -340,9 +400,17 @@ final class MMSServerChannelHandler: ChannelInboundHandler {
             break
         case .send(let frames):
             write(frames, context: context)
-        case .associated(_, let frames):
+        case .associated(let negotiated, let frames):
             server.count { $0.associated += 1 }
             write(frames, context: context)
+            // Reports for this association go out on its channel, from its event loop.
+            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+            let channel = context.channel
+            let eventLoop = context.eventLoop
+            server.reportEngine.register(ObjectIdentifier(self), sink: ReportSink(
+                eventLoop: eventLoop, maxPDUSize: Int(negotiated.maxPDUSize ?? 65_000),
+                send: { pdu in eventLoop.execute { handler.value.send(pdu, on: channel) } }))
+            registeredForReports = true
         case .refused(let reason, let frames):
             server.log.info("association refused", metadata: ["reason": "\(reason)"])
             write(frames, context: context, thenClose: true)
@@ -417,6 +485,23 @@ final class MMSServerChannelHandler: ChannelInboundHandler {
             if let refusal = server.checkMembers(variables) { return error(refusal.0, refusal.1) }
             associationDataSets[name] = variables
             return .answer(.confirmedResponse(invokeID: invokeID, .defineNamedVariableList))
+        case .write(.listOfVariables(let variables), let values) where variables.contains(where: { reportControlTarget($0) != nil }):
+            // Report control block attributes are the reporting engine's; other variables in the same request take
+            // the ordinary path (without onWrite handlers).
+            guard variables.count == values.count else { return .answer(.reject(.confirmedRequest(invokeID: invokeID, reason: 4))) }
+            var results: [DataAccessError?] = []
+            for (variable, value) in zip(variables, values) {
+                if let target = reportControlTarget(variable) {
+                    results.append(server.reportEngine.write(block: target.block, attribute: target.attribute, value: value,
+                                                             association: ObjectIdentifier(self), server: server))
+                } else if case .confirmedResponse(_, .write(let single)) = server.respond(to: .write(.listOfVariables([variable]), [value]),
+                                                                                          invokeID: invokeID, maxPDUSize: maxPDUSize) {
+                    results.append(single.first ?? .objectAccessDenied)
+                } else {
+                    results.append(.objectAccessDenied)
+                }
+            }
+            return .answer(.confirmedResponse(invokeID: invokeID, .write(results)))
         case .getNamedVariableListAttributes(.aaSpecific(let name)):
             guard let members = associationDataSets[name] else { return error(.access, 2) }
             return .answer(.confirmedResponse(invokeID: invokeID, .getNamedVariableListAttributes(deletable: true, variables: members)))
@@ -448,6 +533,11 @@ final class MMSServerChannelHandler: ChannelInboundHandler {
         default:
             return .unchanged
         }
+    }
+
+    private func reportControlTarget(_ variable: MMSVariableSpecification) -> (block: Int, attribute: String?)? {
+        guard case .domainSpecific(let domain, let item) = variable.name, variable.alternateAccess == nil else { return nil }
+        return server.reportEngine.target(domain: domain, item: item)
     }
 
     private static func answerLater(server: IEDServer, request: MMSConfirmedRequest, invokeID: UInt32, maxPDUSize: Int,
@@ -502,6 +592,7 @@ final class MMSServerChannelHandler: ChannelInboundHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         associationDeadline?.cancel()
+        if registeredForReports { server.reportEngine.unregister(ObjectIdentifier(self), server: server) }
         if association.negotiated != nil, !released { server.count { $0.aborted += 1 } }
     }
 

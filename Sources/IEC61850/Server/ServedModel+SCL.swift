@@ -27,6 +27,51 @@ extension ServedModel {
                 return ServedLogicalNode(name: node.name, type: type, value: value)
             })
         }, dataSets: dataSets)
+        // Unbuffered report control blocks, one per instance (`RptEnabled max`, names indexed 01… unless indexed="false").
+        // Buffered ones (BRCBs) are not hosted yet.
+        for device in model.logicalDevices {
+            for node in device.logicalNodes {
+                for block in node.reportControls where !block.isBuffered {
+                    let count = max(1, min(block.instanceCount, 99))
+                    let names = block.isIndexed ? (1...count).map { block.name + ($0 < 10 ? "0" : "") + String($0) } : [block.name]
+                    for name in names {
+                        var triggers: ReportTriggers = []
+                        if block.trgOps?.dchg == true { triggers.insert(.dataChange) }
+                        if block.trgOps?.qchg == true { triggers.insert(.qualityChange) }
+                        if block.trgOps?.dupd == true { triggers.insert(.dataUpdate) }
+                        if block.trgOps?.period == true { triggers.insert(.integrity) }
+                        if block.trgOps?.gi ?? true { triggers.insert(.generalInterrogation) }
+                        var fields: ReportOptionalFields = []
+                        if let options = block.optFields {
+                            if options.seqNum == true { fields.insert(.sequenceNumber) }
+                            if options.timeStamp == true { fields.insert(.timeStamp) }
+                            if options.reasonCode == true { fields.insert(.reasonCode) }
+                            if options.dataSet == true { fields.insert(.dataSetName) }
+                            if options.dataRef == true { fields.insert(.dataReference) }
+                            if options.configRef == true { fields.insert(.configurationRevision) }
+                        }
+                        let dataSet = block.datSet.map { "\(device.name)/\(node.name)$\($0)" } ?? ""
+                        let control = ServedReportControl(domain: device.name, logicalNode: node.name, name: name,
+                                                          reportID: block.rptID ?? "", dataSet: dataSet,
+                                                          configurationRevision: UInt32(clamping: block.confRev ?? 1), optionalFields: fields,
+                                                          bufferTime: UInt32(clamping: block.bufTime ?? 0), triggerOptions: triggers,
+                                                          integrityPeriod: UInt32(clamping: block.intgPd ?? 0))
+                        // The SCL resolver has checked the dataset; a block whose dataset is missing is hosted without one.
+                        hostReportControl(control)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds a control block's attributes to its LN and runs it (no checks: the caller has made them).
+    mutating func hostReportControl(_ control: ServedReportControl) {
+        guard let device = logicalDevices.firstIndex(where: { $0.name == control.domain }),
+              let node = logicalDevices[device].logicalNodes.firstIndex(where: { $0.name == control.logicalNode }),
+              !reportControls.contains(where: { $0.domain == control.domain && $0.item == control.item }) else { return }
+        logicalDevices[device].logicalNodes[node].addComponent(fc: "RP", name: control.name, type: ServedReportControl.type,
+                                                               value: ReportControlState(control).value)
+        reportControls.append(control)
     }
 
     /// A dataset member as an MMS variable (IEC 61850-8-1): `LN$FC$DO$DA…`; from the first array element on

@@ -147,6 +147,8 @@ public struct ServedModel: Sendable, Hashable {
     public var logicalDevices: [ServedLogicalDevice]
     /// The static (persistent) datasets.
     public var dataSets: [ServedDataSet]
+    /// The unbuffered report control blocks the server runs (add them with ``addReportControl(_:)``).
+    public internal(set) var reportControls: [ServedReportControl] = []
 
     /// Creates a model.
     public init(logicalDevices: [ServedLogicalDevice], dataSets: [ServedDataSet] = []) {

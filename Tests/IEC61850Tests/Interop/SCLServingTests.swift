@@ -110,7 +110,16 @@ struct SCLServingTests {
             #expect(Set(nodes.keys) == Set(device.logicalNodes.map(\.name)), "\(file) \(device.name)")
             for node in device.logicalNodes {
                 let fcs = nodes[node.name] ?? [:]
-                #expect(Set(fcs.keys) == Set(node.functionalConstraints.map(\.rawValue)), "\(file) \(device.name)/\(node.name)")
+                // Data FCs as the SCL declares them, plus RP holding one URCB per configured instance.
+                let urcbs = node.reportControls.filter { !$0.isBuffered }.flatMap { block in
+                    block.isIndexed ? (1...max(1, block.instanceCount)).map { block.name + String(format: "%02d", $0) } : [block.name]
+                }
+                #expect(Set(fcs.keys) == Set(node.functionalConstraints.map(\.rawValue) + (urcbs.isEmpty ? [] : ["RP"])),
+                        "\(file) \(device.name)/\(node.name)")
+                if !urcbs.isEmpty {
+                    let names = (dig(fcs["RP"] ?? [:], "spec", "elements") as? [[String: Any]])?.compactMap { $0["name"] as? String }
+                    #expect(names == urcbs, "\(file) \(device.name)/\(node.name) [RP]")
+                }
                 let (type, value) = node.mmsVariable
                 for fc in node.functionalConstraints {
                     guard let entry = fcs[fc.rawValue], let fcType = type.component(named: fc.rawValue)?.type,

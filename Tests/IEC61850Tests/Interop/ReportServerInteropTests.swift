@@ -1,0 +1,128 @@
+// Reports from our server (unbuffered report control blocks from SCL or code) to real clients.
+
+import Foundation
+import IEC61850
+import Testing
+
+@Suite("Reports: real clients against our server", .serialized, .timeLimit(.minutes(3)))
+struct ReportServerInteropTests {
+    static let file = "libiec61850/examples/server_example_basic_io/simpleIO_direct_control.cid"
+
+    func serve(_ body: (IEDServer, Int) async throws -> Void) async throws {
+        try PeerEnvironment.ensurePeersInstalled()
+        var configuration = IEDServerConfiguration()
+        configuration.port = 0
+        let server = IEDServer(model: try .load(scl: SCLServingTests.corpus.appendingPathComponent(Self.file).path), configuration: configuration)
+        try await server.start()
+        do {
+            try await body(server, try #require(server.port))
+        } catch {
+            await server.shutdown()
+            throw error
+        }
+        await server.shutdown()
+    }
+
+    /// Toggles GGIO1.SPCSO1.stVal every 100 ms while `work` runs.
+    func toggling<T: Sendable>(_ server: IEDServer, _ work: @escaping @Sendable () throws -> T) async throws -> T {
+        let toggler = Task {
+            var value = false
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(100))
+                value.toggle()
+                try? server.update("simpleIOGenericIO/GGIO1.SPCSO1.stVal", fc: .ST, to: .boolean(value))
+            }
+        }
+        defer { toggler.cancel() }
+        return try await offload(work)
+    }
+
+    @Test("libiec61850's client: GI, data-change and integrity reports from an SCL URCB, with SqNum, DatSet, ConfRev, reasons")
+    func libiecReceives() async throws {
+        try await serve { server, port in
+            let reply = try await toggling(server) {
+                try runPeerClient(.libiec, port: port, ["reports", "simpleIOGenericIO/LLN0.RP.EventsRCB01", "1.5", "--gi",
+                                                        "--trgops", "dchg,qchg,period,gi", "--intgpd", "500"])
+            }
+            #expect(reply.status == 0, "\(reply.json)")
+            let reports = try #require(reply.json["reports"] as? [[String: Any]], "\(reply.json)")
+            #expect(reports.allSatisfy { $0["rptID"] as? String == "Events1" })
+            #expect(reports.allSatisfy { $0["dataSet"] as? String == "simpleIOGenericIO/LLN0$Events" && $0["confRev"] as? Int == 1 })
+            let reasons = reports.flatMap { ($0["values"] as? [[String: Any]] ?? []).compactMap { $0["reason"] as? String } }
+            #expect(reasons.contains("GI"), "\(reasons)")
+            #expect(reasons.contains("data-change"), "\(reasons)")
+            #expect(reasons.contains("integrity"), "\(reasons)")
+            let gi = try #require(reports.first { ($0["values"] as? [[String: Any]])?.first?["reason"] as? String == "GI" })
+            #expect((gi["values"] as? [[String: Any]])?.count == 4)
+            let numbers = reports.compactMap { $0["seqNum"] as? Int }
+            #expect(numbers == Array(numbers.indices).map { (numbers.first ?? 0) + $0 }, "SqNum increases by one per report: \(numbers)")
+        }
+    }
+
+    @Test("our client: reserve, enable, GI and data change; a second association is refused the reserved block")
+    func ownClientAndReservation() async throws {
+        try await serve { server, port in
+            try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
+                let rcb: ReportControlBlockReference = "simpleIOGenericIO/LLN0.RP.EventsRCB01"
+                let stream = try await client.enableReporting(rcb, settings: ReportSettings(
+                    optionalFields: [.sequenceNumber, .dataSetName, .dataReference, .reasonCode], triggerOptions: [.dataChange, .generalInterrogation]),
+                    generalInterrogation: true)
+                var iterator = stream.makeAsyncIterator()
+                let gi = try #require(try await iterator.next())
+                #expect(gi.entries.count == 4 && gi.entries.allSatisfy { $0.reason == .generalInterrogation })
+                #expect(gi.entries.first?.reference == "simpleIOGenericIO/GGIO1$ST$SPCSO1$stVal")
+                try server.update("simpleIOGenericIO/GGIO1.SPCSO3.stVal", fc: .ST, to: .boolean(true))
+                let change = try #require(try await iterator.next())
+                #expect(change.entries.map(\.index) == [2] && change.entries.first?.value == .boolean(true) && change.entries.first?.reason == .dataChange)
+                #expect(change.sequenceNumber == gi.sequenceNumber.map { $0 &+ 1 })
+                let block = try await client.reportControlBlock(rcb)
+                #expect(block.isEnabled == true && block.isReserved == true && block.owner?.isEmpty == false)
+                // Another association may not take it, nor change it while enabled.
+                try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (other: IEC61850Client) async throws in
+                    let refused = await #expect(throws: IEC61850Error.self) { try await other.setReportControlBlock(rcb, ReportSettings(enable: true)) }
+                    #expect(refused?.dataAccessError == .temporarilyUnavailable)
+                }
+                let busy = await #expect(throws: IEC61850Error.self) { try await client.setReportControlBlock(rcb, ReportSettings(integrityPeriod: 100)) }
+                #expect(busy?.dataAccessError == .temporarilyUnavailable)
+                let readOnly = await #expect(throws: IEC61850Error.self) { try await client.write("simpleIOGenericIO/LLN0.EventsRCB01.SqNum", fc: .RP, value: .unsigned(0)) }
+                #expect(readOnly?.dataAccessError == .objectAccessDenied)
+                try await client.disableReporting(rcb)
+                #expect(try await client.reportControlBlock(rcb).isEnabled == false)
+            }
+            // The association ended: the block is free again.
+            try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
+                let block = try await client.reportControlBlock("simpleIOGenericIO/LLN0.RP.EventsRCB01")
+                #expect(block.isReserved == false && block.isEnabled == false)
+            }
+        }
+    }
+}
+
+extension ReportServerInteropTests {
+    /// The reasons of every entry of every report, whatever the client's JSON form (seed: flags, open61850: names).
+    static func reasons(_ json: [String: Any]) -> [String] {
+        let reports = dig(json, "result", "reports") as? [[String: Any]] ?? []
+        return reports.flatMap { report in
+            (report["entries"] as? [[String: Any]] ?? []).flatMap { entry -> [String] in
+                if let names = entry["reason"] as? [String] { return names }
+                if let flags = entry["reason"] as? [String: Any] { return flags.filter { $0.value as? Bool == true }.map(\.key) }
+                return []
+            }
+        }
+    }
+
+    @Test("the iec61850 and open61850 clients receive GI reports, then data-change or integrity reports", arguments: [Peer.seed, .open61850])
+    func otherClientsReceive(peer: Peer) async throws {
+        try await serve { server, port in
+            let reply = try await toggling(server) { try runPeerClient(peer, port: port, ["reports", "simpleIOGenericIO/LLN0$RP$EventsRCB01", "1.5"]) }
+            #expect(reply.status == 0, "\(reply.json)")
+            let reasons = Self.reasons(reply.json)
+            #expect(reasons.contains("general_interrogation"), "\(reply.json)")
+            // After GI: data changes when the client asks for dchg (open61850 does), integrity reports otherwise (the SCL
+            // block's own TrgOps: period, IntgPd 1000 ms).
+            #expect(reasons.contains("data_change") || reasons.contains("integrity"), "\(reasons)")
+            let reports = dig(reply.json, "result", "reports") as? [[String: Any]] ?? []
+            #expect(reports.allSatisfy { ($0["rpt_id"] as? String) == "Events1" })
+        }
+    }
+}
