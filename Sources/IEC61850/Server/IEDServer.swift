@@ -353,6 +353,11 @@ public struct IEDServerStatistics: Sendable, Hashable {
     public var aborted = 0
     /// Of ``aborted``: associations the client aborted itself (session ABORT / ACSE ABRT).
     public var abortedByClient = 0
+    /// Reports sent by the report control blocks.
+    public var reportsSent = 0
+    /// Reports not sent because they did not fit the association's negotiated PDU size (segmentation is not
+    /// implemented yet); each is also logged as a warning.
+    public var reportsTooLarge = 0
     /// Connections refused at the association limit.
     public var refused = 0
     /// Confirmed requests answered.

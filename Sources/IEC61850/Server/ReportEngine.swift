@@ -39,10 +39,6 @@ final class ReportEngine: Sendable {
 
     private let state: Mutex<State>
     private let log: Logger
-    /// Reports that did not fit the association's negotiated PDU size (segmentation is not implemented yet).
-    let reportsTooLarge = Atomic<Int>(0)
-    /// Reports sent.
-    let reportsSent = Atomic<Int>(0)
 
     init(controls: [ServedReportControl], log: Logger) {
         state = Mutex(State(blocks: controls.map { Block(configuration: $0, state: ReportControlState($0)) }))
@@ -288,12 +284,12 @@ final class ReportEngine: Sendable {
         }
         let pdu = MMSPDU.unconfirmed(.informationReport(.variableListName(.vmdSpecific("RPT")), results))
         guard pdu.encoded().count <= sink.maxPDUSize else {
-            reportsTooLarge.add(1, ordering: .relaxed)
+            server.count { $0.reportsTooLarge += 1 }
             log.warning("a report does not fit the negotiated PDU size and was not sent (segmentation is not implemented yet)",
                         metadata: ["rcb": "\(configuration.domain)/\(configuration.item)", "members": "\(positions.count)"])
             return
         }
-        reportsSent.add(1, ordering: .relaxed)
+        server.count { $0.reportsSent += 1 }
         sink.send(pdu)
         publish([(configuration, state.withLock { $0.blocks[index].state.value })], server: server)
     }

@@ -126,3 +126,65 @@ extension ReportServerInteropTests {
         }
     }
 }
+
+@Suite("Reports from a model built in code")
+struct CodeReportControlTests {
+    func server(bufferTime: UInt32, triggers: ReportTriggers) async throws -> (IEDServer, Int) {
+        var model = DemoIED.model()
+        let ld = DemoIED.logicalDevice
+        try model.addDataSet("\(ld)/LLN0.Events", members: [DataSetMember("\(ld)/GGIO1.Ind1.stVal", fc: .ST),
+                                                             DataSetMember("\(ld)/GGIO1.AnIn1.mag.f", fc: .MX),
+                                                             DataSetMember("\(ld)/GGIO1.Ind2", fc: .ST),
+                                                             DataSetMember("\(ld)/GGIO1.StrVal.setMag.f", fc: .SP)])
+        try model.addReportControl(ServedReportControl(domain: ld, logicalNode: "LLN0", name: "rcb01", reportID: "code",
+                                                       dataSet: "\(ld)/LLN0$Events", bufferTime: bufferTime, triggerOptions: triggers))
+        #expect(throws: IEC61850Error.self) {
+            try model.addReportControl(ServedReportControl(domain: ld, logicalNode: "LLN0", name: "bad", reportID: "x", dataSet: "\(ld)/LLN0$Nope"))
+        }
+        var configuration = IEDServerConfiguration()
+        configuration.port = 0
+        let server = IEDServer(model: model, configuration: configuration)
+        try await server.start()
+        return (server, try #require(server.port))
+    }
+
+    @Test("buffer time: changes within it arrive as one report with every changed member; unchanged updates are dupd")
+    func bufferTime() async throws {
+        let (server, port) = try await server(bufferTime: 200, triggers: [.dataChange, .qualityChange, .dataUpdate])
+        let ld = DemoIED.logicalDevice
+        try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
+            let stream = try await client.enableReporting("\(ld)/LLN0.RP.rcb01", settings: ReportSettings(optionalFields: [.sequenceNumber, .reasonCode]))
+            var iterator = stream.makeAsyncIterator()
+            try server.update("\(ld)/GGIO1.Ind1.stVal", fc: .ST, to: .boolean(true))
+            try server.update("\(ld)/GGIO1.AnIn1.mag.f", fc: .MX, to: .float(9))
+            try server.update("\(ld)/GGIO1.Ind2.q", fc: .ST, to: Quality(rawValue: 0x1000).mmsValue)
+            let report = try #require(try await iterator.next())
+            #expect(report.entries.map(\.index) == [0, 1, 2], "one report for the three changes")
+            #expect(report.entries.map(\.reason) == [.dataChange, .dataChange, .qualityChange])
+            #expect(report.entries[1].value == .float(9))
+            try server.update("\(ld)/GGIO1.AnIn1.mag.f", fc: .MX, to: .float(9))  // same value: an update, not a change
+            let update = try #require(try await iterator.next())
+            #expect(update.entries.map(\.index) == [1] && update.entries.first?.reason == .dataUpdate)
+            #expect(server.statistics.reportsSent == 2 && server.statistics.reportsTooLarge == 0)
+        }
+        await server.shutdown()
+    }
+
+    @Test("TrgOps filter: a quality change is not reported when only dchg is set; a client write of a member triggers")
+    func triggerFilter() async throws {
+        let (server, port) = try await server(bufferTime: 0, triggers: [.dataChange])
+        let ld = DemoIED.logicalDevice
+        try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
+            let stream = try await client.enableReporting("\(ld)/LLN0.RP.rcb01", settings: ReportSettings(optionalFields: [.reasonCode]))
+            var iterator = stream.makeAsyncIterator()
+            try server.update("\(ld)/GGIO1.Ind2.q", fc: .ST, to: Quality(rawValue: 0x1800).mmsValue)  // filtered out
+            try server.update("\(ld)/GGIO1.Ind1.stVal", fc: .ST, to: .boolean(true))
+            let report = try #require(try await iterator.next())
+            #expect(report.entries.map(\.index) == [0])
+            try await client.write("\(ld)/GGIO1.StrVal.setMag.f", fc: .SP, Float(4.5))  // a client's write of a member
+            let written = try #require(try await iterator.next())
+            #expect(written.entries.map(\.index) == [3] && written.entries.first?.value == .float(4.5))
+        }
+        await server.shutdown()
+    }
+}
