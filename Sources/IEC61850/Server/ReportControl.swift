@@ -1,7 +1,7 @@
-// Unbuffered report control blocks on the server (IEC 61850-7-2 §17.2, mapped per IEC 61850-8-1 §17): their
-// configuration, their MMS shape under FC RP, and the rules for client writes.
+// Report control blocks on the server (IEC 61850-7-2 §17.2, mapped per IEC 61850-8-1 §17): their configuration and
+// their MMS shape under FC RP (unbuffered) or BR (buffered).
 
-/// The configuration of one URCB instance as a server hosts it.
+/// The configuration of one report control block instance (URCB or BRCB) as a server hosts it.
 public struct ServedReportControl: Sendable, Hashable {
     /// The logical device (MMS domain).
     public var domain: String
@@ -23,12 +23,17 @@ public struct ServedReportControl: Sendable, Hashable {
     public var triggerOptions: ReportTriggers
     /// `IntgPd` in ms.
     public var integrityPeriod: UInt32
+    /// Whether it is a BRCB: it keeps report entries in a buffer while no client has it enabled, with EntryIDs to
+    /// resume from (IEC 61850-7-2 §17.2.3).
+    public var isBuffered: Bool
+    /// How many entries a BRCB keeps; beyond that the oldest are dropped and the next report says `BufOvfl`.
+    public var bufferCapacity: Int
 
     /// Creates a configuration.
     public init(domain: String, logicalNode: String, name: String, reportID: String, dataSet: String, configurationRevision: UInt32 = 1,
                 optionalFields: ReportOptionalFields = [.sequenceNumber, .timeStamp, .dataSetName, .reasonCode, .configurationRevision],
                 bufferTime: UInt32 = 0, triggerOptions: ReportTriggers = [.dataChange, .qualityChange, .generalInterrogation],
-                integrityPeriod: UInt32 = 0) {
+                integrityPeriod: UInt32 = 0, isBuffered: Bool = false, bufferCapacity: Int = 1_000) {
         self.domain = domain
         self.logicalNode = logicalNode
         self.name = name
@@ -39,21 +44,35 @@ public struct ServedReportControl: Sendable, Hashable {
         self.bufferTime = bufferTime
         self.triggerOptions = triggerOptions
         self.integrityPeriod = integrityPeriod
+        self.isBuffered = isBuffered
+        self.bufferCapacity = max(1, bufferCapacity)
     }
 
-    /// The MMS item of the block, `LN$RP$Name`.
-    var item: String { "\(logicalNode)$RP$\(name)" }
+    /// The functional constraint: `BR` or `RP`.
+    var fc: String { isBuffered ? "BR" : "RP" }
+
+    /// The MMS item of the block, `LN$RP$Name` or `LN$BR$Name`.
+    var item: String { "\(logicalNode)$\(fc)$\(name)" }
 
     /// The URCB attributes in IEC 61850-8-1 order (Edition 2), with their MMS types.
-    static let attributes: [(name: String, type: MMSTypeSpecification)] = [
+    static let unbufferedAttributes: [(name: String, type: MMSTypeSpecification)] = [
         ("RptID", .visibleString(size: -129)), ("RptEna", .boolean), ("Resv", .boolean), ("DatSet", .visibleString(size: -129)),
         ("ConfRev", .unsigned(bits: 32)), ("OptFlds", .bitString(size: 10)), ("BufTm", .unsigned(bits: 32)), ("SqNum", .unsigned(bits: 8)),
         ("TrgOps", .bitString(size: 6)), ("IntgPd", .unsigned(bits: 32)), ("GI", .boolean), ("Owner", .octetString(size: -64)),
     ]
 
+    /// The BRCB attributes in IEC 61850-8-1 order (Edition 2), with their MMS types.
+    static let bufferedAttributes: [(name: String, type: MMSTypeSpecification)] = [
+        ("RptID", .visibleString(size: -129)), ("RptEna", .boolean), ("DatSet", .visibleString(size: -129)), ("ConfRev", .unsigned(bits: 32)),
+        ("OptFlds", .bitString(size: 10)), ("BufTm", .unsigned(bits: 32)), ("SqNum", .unsigned(bits: 16)), ("TrgOps", .bitString(size: 6)),
+        ("IntgPd", .unsigned(bits: 32)), ("GI", .boolean), ("PurgeBuf", .boolean), ("EntryID", .octetString(size: 8)),
+        ("TimeOfEntry", .binaryTime(includesDate: true)), ("ResvTms", .integer(bits: 16)), ("Owner", .octetString(size: -64)),
+    ]
+
     /// The block's MMS type.
-    static var type: MMSTypeSpecification {
-        .structure(components: attributes.map { MMSComponent(name: $0.name, type: $0.type) }, packed: false)
+    var type: MMSTypeSpecification {
+        .structure(components: (isBuffered ? Self.bufferedAttributes : Self.unbufferedAttributes).map { MMSComponent(name: $0.name, type: $0.type) },
+                   packed: false)
     }
 }
 
@@ -66,13 +85,22 @@ struct ReportControlState: Sendable {
     var configurationRevision: UInt32
     var optionalFields: ReportOptionalFields
     var bufferTime: UInt32
-    var sequenceNumber: UInt8 = 0
+    /// SqNum: 8 bits for a URCB, 16 for a BRCB (the engine wraps it).
+    var sequenceNumber: UInt16 = 0
     var triggerOptions: ReportTriggers
     var integrityPeriod: UInt32
     var owner: ObjectIdentifier?
     var ownerAddress: [UInt8] = []
+    let isBuffered: Bool
+    /// BRCB: the EntryID of the last entry sent, or the one a client wrote to resume after.
+    var entryID: [UInt8] = Array(repeating: 0, count: 8)
+    /// BRCB: the time of that entry.
+    var timeOfEntry = MMSBinaryTime(milliseconds: 0, days: 0)
+    /// BRCB: `ResvTms` (seconds; 0 not reserved, −1 reserved by configuration).
+    var reservationTime: Int16 = 0
 
     init(_ configuration: ServedReportControl) {
+        isBuffered = configuration.isBuffered
         reportID = configuration.reportID
         dataSet = configuration.dataSet
         configurationRevision = configuration.configurationRevision
@@ -82,18 +110,24 @@ struct ReportControlState: Sendable {
         integrityPeriod = configuration.integrityPeriod
     }
 
-    /// The block's value, in the order of ``ServedReportControl/attributes``.
+    /// The block's value, in the order of its attribute list.
     var value: MMSValue {
-        .structure([.visibleString(reportID), .boolean(enabled), .boolean(reserved), .visibleString(dataSet),
-                    .unsigned(UInt64(configurationRevision)), .bitString(optionalFields.bits), .unsigned(UInt64(bufferTime)),
-                    .unsigned(UInt64(sequenceNumber)), .bitString(triggerOptions.bits(size: 6)), .unsigned(UInt64(integrityPeriod)),
-                    .boolean(false), .octetString(ownerAddress)])
+        if isBuffered {
+            return .structure([.visibleString(reportID), .boolean(enabled), .visibleString(dataSet), .unsigned(UInt64(configurationRevision)),
+                               .bitString(optionalFields.bits), .unsigned(UInt64(bufferTime)), .unsigned(UInt64(sequenceNumber)),
+                               .bitString(triggerOptions.bits(size: 6)), .unsigned(UInt64(integrityPeriod)), .boolean(false), .boolean(false),
+                               .octetString(entryID), .binaryTime(timeOfEntry), .integer(Int64(reservationTime)), .octetString(ownerAddress)])
+        }
+        return .structure([.visibleString(reportID), .boolean(enabled), .boolean(reserved), .visibleString(dataSet),
+                           .unsigned(UInt64(configurationRevision)), .bitString(optionalFields.bits), .unsigned(UInt64(bufferTime)),
+                           .unsigned(UInt64(sequenceNumber & 0xFF)), .bitString(triggerOptions.bits(size: 6)), .unsigned(UInt64(integrityPeriod)),
+                           .boolean(false), .octetString(ownerAddress)])
     }
 }
 
 extension ServedModel {
-    /// Hosts an unbuffered report control block in a model built in code: its attributes appear under FC `RP` of its
-    /// logical node (IEC 61850-8-1), and the server runs it.
+    /// Hosts a report control block in a model built in code: its attributes appear under FC `RP` (URCB) or `BR`
+    /// (BRCB) of its logical node (IEC 61850-8-1), and the server runs it.
     /// - Throws: ``IEC61850Error`` (`invalidReference`) when the LD or LN does not exist, the name is taken, or the
     ///   dataset (`LD/LN$Name`) is not in the model.
     public mutating func addReportControl(_ control: ServedReportControl) throws(IEC61850Error) {

@@ -1,6 +1,6 @@
-// The server's reporting engine for unbuffered report control blocks (IEC 61850-7-2 §17.2): reservation and
-// ownership per association, the write rules, triggers (data change, quality change, data update), buffer-time
-// coalescing, integrity period and general interrogation, and the report PDU (IEC 61850-8-1 §17.2.3).
+// The server's reporting engine (IEC 61850-7-2 §17.2): URCBs and BRCBs, reservation and ownership per association,
+// the write rules, triggers (data change, quality change, data update), buffer-time coalescing, integrity period and
+// general interrogation, a BRCB's bounded buffer with EntryIDs and overflow, and the report PDU (IEC 61850-8-1 §17.2.3).
 
 import FoundationEssentials
 import Logging
@@ -23,6 +23,16 @@ struct ValueChange: Sendable {
 }
 
 final class ReportEngine: Sendable {
+    /// One report's content, taken when it was triggered: for a BRCB also what its buffer keeps.
+    private struct Entry {
+        var id: UInt64
+        var time: MMSBinaryTime
+        /// Included dataset positions with their reasons.
+        var included: [Int: ReportTriggers]
+        /// The included members' values, in position order.
+        var values: [AccessResult]
+    }
+
     private struct Block {
         let configuration: ServedReportControl
         var state: ReportControlState
@@ -30,6 +40,14 @@ final class ReportEngine: Sendable {
         var pending: [Int: ReportTriggers] = [:]
         var bufferTimer: Scheduled<Void>?
         var integrityTimer: RepeatedTask?
+        /// BRCB: the buffered entries, oldest first, at most `bufferCapacity`.
+        var buffer: [Entry] = []
+        var nextEntryID: UInt64 = 1
+        var lastSentID: UInt64 = 0
+        /// BRCB: entries were dropped from a full buffer since the last report sent.
+        var overflowed = false
+        /// BRCB: a client wrote an EntryID to resume after.
+        var resumeAfter: UInt64?
     }
 
     private struct State {
@@ -51,7 +69,8 @@ final class ReportEngine: Sendable {
         state.withLock { $0.sinks[association] = sink }
     }
 
-    /// The association ended: its control blocks are disabled and released (IEC 61850-7-2 §17.2.2.7).
+    /// The association ended: its control blocks are disabled and released (IEC 61850-7-2 §17.2.2.7); a BRCB goes on
+    /// buffering.
     func unregister(_ association: ObjectIdentifier, server: IEDServer) {
         let changed: [(ServedReportControl, MMSValue)] = state.withLock { state in
             state.sinks.removeValue(forKey: association)
@@ -60,6 +79,7 @@ final class ReportEngine: Sendable {
                 stop(&state.blocks[index])
                 state.blocks[index].state.enabled = false
                 state.blocks[index].state.reserved = false
+                state.blocks[index].state.reservationTime = 0
                 state.blocks[index].state.owner = nil
                 state.blocks[index].state.ownerAddress = []
                 changed.append((state.blocks[index].configuration, state.blocks[index].state.value))
@@ -71,10 +91,11 @@ final class ReportEngine: Sendable {
 
     // MARK: Client writes
 
-    /// Whether `item` in `domain` is a URCB or one of its attributes; then the block's index and the attribute.
+    /// Whether `item` in `domain` is a report control block or one of its attributes; then the block's index and
+    /// the attribute (`nil` for the whole block).
     func target(domain: String, item: String) -> (block: Int, attribute: String?)? {
         let parts = item.split(separator: "$", omittingEmptySubsequences: false)
-        guard parts.count >= 3, parts[1] == "RP" else { return nil }
+        guard parts.count >= 3, parts[1] == "RP" || parts[1] == "BR" else { return nil }
         let blockItem = parts.prefix(3).joined(separator: "$")
         guard let index = state.withLock({ $0.blocks.firstIndex { $0.configuration.domain == domain && $0.configuration.item == blockItem } }) else {
             return nil
@@ -82,21 +103,36 @@ final class ReportEngine: Sendable {
         return (index, parts.count == 4 ? String(parts[3]) : (parts.count == 3 ? nil : ""))
     }
 
-    /// A client's write of a URCB attribute, under the rules of IEC 61850-7-2 §17.2.2 (per IEC 61850-8-1 §17.2.2.2).
+    /// A client's write of a control block attribute, under the rules of IEC 61850-7-2 §17.2.2 (URCB) and §17.2.3 (BRCB).
     func write(block index: Int, attribute: String?, value: MMSValue, association: ObjectIdentifier, server: IEDServer) -> DataAccessError? {
         var generalInterrogation = false
+        var backlog: [Entry] = []
         let outcome: (DataAccessError?, [(ServedReportControl, MMSValue)]) = state.withLock { state in
             guard state.blocks.indices.contains(index), let attribute, !attribute.isEmpty else { return (.objectAccessDenied, []) }
             var block = state.blocks[index]
+            let buffered = block.configuration.isBuffered
             let ownedByOther = block.state.owner.map { $0 != association } ?? false
             func fail(_ error: DataAccessError) -> (DataAccessError?, [(ServedReportControl, MMSValue)]) { (error, []) }
+            func settable() -> DataAccessError? { ownedByOther || block.state.enabled ? .temporarilyUnavailable : nil }
             switch (attribute, value) {
-            case ("Resv", .boolean(let reserve)):
+            case ("Resv", .boolean(let reserve)) where !buffered:
                 guard !ownedByOther else { return fail(.temporarilyUnavailable) }
                 if !reserve, block.state.enabled { return fail(.temporarilyUnavailable) }
                 block.state.reserved = reserve
                 block.state.owner = reserve ? association : nil
                 block.state.ownerAddress = reserve ? Self.address(association) : []
+            case ("ResvTms", .integer) where buffered, ("ResvTms", .unsigned) where buffered:
+                guard !ownedByOther else { return fail(.temporarilyUnavailable) }
+                let seconds: Int16? = switch value {
+                case .integer(let number): Int16(exactly: number)
+                case .unsigned(let number): Int16(exactly: number)
+                default: nil
+                }
+                guard let time = seconds else { return fail(.objectValueInvalid) }
+                if time == 0, block.state.enabled { return fail(.temporarilyUnavailable) }
+                block.state.reservationTime = time
+                block.state.owner = time != 0 ? association : (block.state.enabled ? association : nil)
+                block.state.ownerAddress = block.state.owner == nil ? [] : Self.address(association)
             case ("RptEna", .boolean(let enable)):
                 guard !ownedByOther else { return fail(.temporarilyUnavailable) }
                 if enable {
@@ -105,10 +141,11 @@ final class ReportEngine: Sendable {
                     block.state.owner = association
                     block.state.ownerAddress = Self.address(association)
                     start(&block, index: index, sink: sink, server: server)
+                    if buffered { backlog = Self.backlog(&block) }
                 } else {
                     stop(&block)
                     block.state.enabled = false
-                    if !block.state.reserved {
+                    if !block.state.reserved && block.state.reservationTime == 0 {
                         block.state.owner = nil
                         block.state.ownerAddress = []
                     }
@@ -117,34 +154,52 @@ final class ReportEngine: Sendable {
                 guard !ownedByOther else { return fail(.temporarilyUnavailable) }
                 guard block.state.enabled || !requested else { return fail(.temporarilyUnavailable) }
                 generalInterrogation = requested
+            case ("PurgeBuf", .boolean(let purge)) where buffered:
+                if let refusal = settable() { return fail(refusal) }
+                if purge {
+                    block.buffer.removeAll()
+                    block.overflowed = false
+                }
+            case ("EntryID", .octetString(let octets)) where buffered:
+                if let refusal = settable() { return fail(refusal) }
+                guard octets.count == 8 else { return fail(.objectValueInvalid) }
+                let id = octets.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+                block.resumeAfter = id == 0 ? nil : id
+                block.state.entryID = octets
             case ("RptID", .visibleString(let text)), ("RptID", .mmsString(let text)):
-                guard !ownedByOther, !block.state.enabled else { return fail(.temporarilyUnavailable) }
+                if let refusal = settable() { return fail(refusal) }
                 guard text.utf8.count <= 129 else { return fail(.objectValueInvalid) }
                 block.state.reportID = text
             case ("DatSet", .visibleString(let text)), ("DatSet", .mmsString(let text)):
-                guard !ownedByOther, !block.state.enabled else { return fail(.temporarilyUnavailable) }
+                if let refusal = settable() { return fail(refusal) }
                 let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
                 guard text.isEmpty || (parts.count == 2 && server.hasDataSet(domain: parts[0], name: parts[1])) else { return fail(.objectValueInvalid) }
-                if text != block.state.dataSet { block.state.configurationRevision &+= 1 }
+                if text != block.state.dataSet {
+                    block.state.configurationRevision &+= 1
+                    block.buffer.removeAll()  // entries of another dataset cannot be sent any more
+                }
                 block.state.dataSet = text
             case ("OptFlds", .bitString(let bits)):
-                guard !ownedByOther, !block.state.enabled else { return fail(.temporarilyUnavailable) }
-                // Segmentation, buffer overflow and EntryID do not apply to a URCB.
-                block.state.optionalFields = ReportOptionalFields(bits: bits).subtracting([.segmentation, .bufferOverflow, .entryID])
+                if let refusal = settable() { return fail(refusal) }
+                // Segmentation is the server's business; buffer overflow and EntryID only mean something for a BRCB.
+                var fields = ReportOptionalFields(bits: bits).subtracting(.segmentation)
+                if !buffered { fields.subtract([.bufferOverflow, .entryID]) }
+                block.state.optionalFields = fields
             case ("BufTm", .unsigned), ("BufTm", .integer):
-                guard !ownedByOther, !block.state.enabled else { return fail(.temporarilyUnavailable) }
+                if let refusal = settable() { return fail(refusal) }
                 guard let milliseconds = Self.milliseconds(value) else { return fail(.objectValueInvalid) }
                 block.state.bufferTime = milliseconds
             case ("TrgOps", .bitString(let bits)):
-                guard !ownedByOther, !block.state.enabled else { return fail(.temporarilyUnavailable) }
+                if let refusal = settable() { return fail(refusal) }
                 block.state.triggerOptions = ReportTriggers(bits: bits).subtracting(.applicationTrigger)
             case ("IntgPd", .unsigned), ("IntgPd", .integer):
-                guard !ownedByOther, !block.state.enabled else { return fail(.temporarilyUnavailable) }
+                if let refusal = settable() { return fail(refusal) }
                 guard let milliseconds = Self.milliseconds(value) else { return fail(.objectValueInvalid) }
                 block.state.integrityPeriod = milliseconds
-            case ("Resv", _), ("RptEna", _), ("GI", _), ("RptID", _), ("DatSet", _), ("OptFlds", _), ("BufTm", _), ("TrgOps", _), ("IntgPd", _):
+            case ("Resv", _) where !buffered, ("ResvTms", _) where buffered, ("PurgeBuf", _) where buffered, ("EntryID", _) where buffered,
+                 ("RptEna", _), ("GI", _), ("RptID", _), ("DatSet", _), ("OptFlds", _), ("BufTm", _), ("TrgOps", _), ("IntgPd", _):
                 return fail(.typeInconsistent)
-            case ("ConfRev", _), ("SqNum", _), ("Owner", _):
+            case ("ConfRev", _), ("SqNum", _), ("Owner", _), ("TimeOfEntry", _):
                 return fail(.objectAccessDenied)
             default:
                 return fail(.objectNonExistent)
@@ -153,8 +208,22 @@ final class ReportEngine: Sendable {
             return (nil, [(block.configuration, block.state.value)])
         }
         publish(outcome.1, server: server)
-        if outcome.0 == nil, generalInterrogation { report(block: index, reason: .generalInterrogation, server: server) }
-        return outcome.0
+        guard outcome.0 == nil else { return outcome.0 }
+        for entry in backlog { send(entry, block: index, server: server) }
+        if generalInterrogation { report(block: index, reason: .generalInterrogation, server: server) }
+        return nil
+    }
+
+    /// BRCB, on enabling: the buffered entries to send — after the EntryID a client wrote (all of them, flagged as
+    /// an overflow, when that entry is gone), or else those never sent.
+    private static func backlog(_ block: inout Block) -> [Entry] {
+        defer { block.resumeAfter = nil }
+        if let resume = block.resumeAfter {
+            if let position = block.buffer.firstIndex(where: { $0.id == resume }) { return Array(block.buffer[(position + 1)...]) }
+            block.overflowed = true
+            return block.buffer
+        }
+        return block.buffer.filter { $0.id > block.lastSentID }
     }
 
     private static func milliseconds(_ value: MMSValue) -> UInt32? {
@@ -172,13 +241,14 @@ final class ReportEngine: Sendable {
 
     // MARK: Triggers
 
-    /// Values changed in the model (by the application or a client write): report what the enabled blocks watch.
+    /// Values changed in the model (by the application or a client write): report what the blocks watch. A BRCB
+    /// watches also while nobody has it enabled, and buffers.
     func valuesChanged(_ changes: [ValueChange], server: IEDServer) {
         guard !changes.isEmpty else { return }
         let members = server.dataSetMembers()
         var immediate: [Int] = []
         state.withLock { state in
-            for index in state.blocks.indices where state.blocks[index].state.enabled {
+            for index in state.blocks.indices where state.blocks[index].state.enabled || state.blocks[index].configuration.isBuffered {
                 guard let list = members[state.blocks[index].state.dataSet] else { continue }
                 var block = state.blocks[index]
                 var touched = false
@@ -192,7 +262,7 @@ final class ReportEngine: Sendable {
                     }
                 }
                 guard touched else { continue }
-                if block.state.bufferTime == 0 {
+                if block.state.bufferTime == 0 || !block.state.enabled {
                     immediate.append(index)
                 } else if block.bufferTimer == nil, let owner = block.state.owner, let sink = state.sinks[owner] {
                     block.bufferTimer = sink.eventLoop.scheduleTask(in: .milliseconds(Int64(block.state.bufferTime))) { [self] in
@@ -211,7 +281,7 @@ final class ReportEngine: Sendable {
         return item == change.item || change.item.hasPrefix(item + "$") || item.hasPrefix(change.item + "$")
     }
 
-    /// Sends what is pending for a block (the buffer time ended, or a change arrived with no buffer time).
+    /// Turns what is pending for a block into an entry (the buffer time ended, or a change arrived with no buffer time).
     private func flush(block index: Int, server: IEDServer) {
         let pending: [Int: ReportTriggers] = state.withLock { state in
             guard state.blocks.indices.contains(index) else { return [:] }
@@ -221,7 +291,7 @@ final class ReportEngine: Sendable {
             return state.blocks[index].pending
         }
         guard !pending.isEmpty else { return }
-        send(block: index, included: pending, server: server)
+        record(block: index, included: pending, server: server)
     }
 
     /// A report of every member for one reason (general interrogation, integrity); pending changes go first.
@@ -231,7 +301,30 @@ final class ReportEngine: Sendable {
             guard state.blocks.indices.contains(index), state.blocks[index].state.enabled else { return nil }
             return state.blocks[index].state.dataSet
         }).flatMap({ server.dataSetMembers()[$0] }) else { return }
-        send(block: index, included: Dictionary(uniqueKeysWithValues: list.indices.map { ($0, reason) }), server: server)
+        record(block: index, included: Dictionary(uniqueKeysWithValues: list.indices.map { ($0, reason) }), server: server)
+    }
+
+    /// Takes the values of the included members now, keeps the entry in a BRCB's buffer, and sends it when enabled.
+    private func record(block index: Int, included: [Int: ReportTriggers], server: IEDServer) {
+        guard let dataSet = state.withLock({ $0.blocks.indices.contains(index) ? $0.blocks[index].state.dataSet : nil }),
+              let members = server.dataSetMembers()[dataSet] else { return }
+        let positions = included.keys.filter { $0 < members.count }.sorted()
+        let values = server.read(positions.map { members[$0] })
+        let entry: Entry? = state.withLock { state in
+            var block = state.blocks[index]
+            let entry = Entry(id: block.nextEntryID, time: Self.now(), included: included.filter { $0.key < members.count }, values: values)
+            block.nextEntryID &+= 1
+            if block.configuration.isBuffered {
+                block.buffer.append(entry)
+                if block.buffer.count > block.configuration.bufferCapacity {
+                    block.buffer.removeFirst(block.buffer.count - block.configuration.bufferCapacity)
+                    block.overflowed = true
+                }
+            }
+            state.blocks[index] = block
+            return block.state.enabled ? entry : nil
+        }
+        if let entry { send(entry, block: index, server: server) }
     }
 
     private func start(_ block: inout Block, index: Int, sink: ReportSink, server: IEDServer) {
@@ -254,33 +347,41 @@ final class ReportEngine: Sendable {
 
     // MARK: The report
 
-    /// Builds and sends one report (IEC 61850-8-1 §17.2.3) with the current values of the included members.
-    private func send(block index: Int, included: [Int: ReportTriggers], server: IEDServer) {
-        let prepared: (ReportSink, ReportControlState, ServedReportControl)? = state.withLock { state in
+    /// Sends one entry as a report (IEC 61850-8-1 §17.2.3) to the block's owner.
+    private func send(_ entry: Entry, block index: Int, server: IEDServer) {
+        let prepared: (ReportSink, ReportControlState, ServedReportControl, Bool)? = state.withLock { state in
             guard state.blocks.indices.contains(index), state.blocks[index].state.enabled,
                   let owner = state.blocks[index].state.owner, let sink = state.sinks[owner] else { return nil }
-            let snapshot = state.blocks[index].state
-            state.blocks[index].state.sequenceNumber &+= 1
-            return (sink, snapshot, state.blocks[index].configuration)
+            var block = state.blocks[index]
+            let overflowed = block.overflowed
+            block.overflowed = false
+            block.lastSentID = max(block.lastSentID, entry.id)
+            block.state.entryID = withUnsafeBytes(of: entry.id.bigEndian) { Array($0) }
+            block.state.timeOfEntry = entry.time
+            let snapshot = block.state
+            block.state.sequenceNumber = block.configuration.isBuffered ? block.state.sequenceNumber &+ 1 : (block.state.sequenceNumber &+ 1) & 0xFF
+            state.blocks[index] = block
+            return (sink, snapshot, block.configuration, overflowed)
         }
-        guard let (sink, block, configuration) = prepared, let members = server.dataSetMembers()[block.dataSet] else { return }
-        let positions = included.keys.filter { $0 < members.count }.sorted()
-        let values = server.read(positions.map { members[$0] })
+        guard let (sink, block, configuration, overflowed) = prepared, let members = server.dataSetMembers()[block.dataSet] else { return }
+        let positions = entry.included.keys.sorted()
         var results: [AccessResult] = []
         let fields = block.optionalFields
         results.append(.success(.visibleString(block.reportID.isEmpty ? "\(configuration.domain)/\(configuration.item)" : block.reportID)))
         results.append(.success(.bitString(fields.bits)))
         if fields.contains(.sequenceNumber) { results.append(.success(.unsigned(UInt64(block.sequenceNumber)))) }
-        if fields.contains(.timeStamp) { results.append(.success(.binaryTime(Self.now()))) }
+        if fields.contains(.timeStamp) { results.append(.success(.binaryTime(entry.time))) }
         if fields.contains(.dataSetName) { results.append(.success(.visibleString(block.dataSet))) }
+        if fields.contains(.bufferOverflow) { results.append(.success(.boolean(overflowed))) }
+        if fields.contains(.entryID) { results.append(.success(.octetString(block.entryID))) }
         if fields.contains(.configurationRevision) { results.append(.success(.unsigned(UInt64(block.configurationRevision)))) }
-        results.append(.success(.bitString(MMSBitString(bits: members.indices.map { included[$0] != nil }))))
+        results.append(.success(.bitString(MMSBitString(bits: members.indices.map { entry.included[$0] != nil }))))
         if fields.contains(.dataReference) {
-            for position in positions { results.append(.success(.visibleString("\(members[position].name)"))) }
+            for position in positions where position < members.count { results.append(.success(.visibleString("\(members[position].name)"))) }
         }
-        results.append(contentsOf: values)
+        results.append(contentsOf: entry.values)
         if fields.contains(.reasonCode) {
-            for position in positions { results.append(.success(.bitString((included[position] ?? []).bits(size: 7)))) }
+            for position in positions { results.append(.success(.bitString((entry.included[position] ?? []).bits(size: 7)))) }
         }
         let pdu = MMSPDU.unconfirmed(.informationReport(.variableListName(.vmdSpecific("RPT")), results))
         guard pdu.encoded().count <= sink.maxPDUSize else {

@@ -27,11 +27,10 @@ extension ServedModel {
                 return ServedLogicalNode(name: node.name, type: type, value: value)
             })
         }, dataSets: dataSets)
-        // Unbuffered report control blocks, one per instance (`RptEnabled max`, names indexed 01… unless indexed="false").
-        // Buffered ones (BRCBs) are not hosted yet.
+        // Report control blocks, one per instance (`RptEnabled max`, names indexed 01… unless indexed="false").
         for device in model.logicalDevices {
             for node in device.logicalNodes {
-                for block in node.reportControls where !block.isBuffered {
+                for block in node.reportControls {
                     let count = max(1, min(block.instanceCount, 99))
                     let names = block.isIndexed ? (1...count).map { block.name + ($0 < 10 ? "0" : "") + String($0) } : [block.name]
                     for name in names {
@@ -49,13 +48,15 @@ extension ServedModel {
                             if options.dataSet == true { fields.insert(.dataSetName) }
                             if options.dataRef == true { fields.insert(.dataReference) }
                             if options.configRef == true { fields.insert(.configurationRevision) }
+                            if block.isBuffered, options.entryID == true { fields.insert(.entryID) }
+                            if block.isBuffered, options.bufOvfl ?? true { fields.insert(.bufferOverflow) }
                         }
                         let dataSet = block.datSet.map { "\(device.name)/\(node.name)$\($0)" } ?? ""
                         let control = ServedReportControl(domain: device.name, logicalNode: node.name, name: name,
                                                           reportID: block.rptID ?? "", dataSet: dataSet,
                                                           configurationRevision: UInt32(clamping: block.confRev ?? 1), optionalFields: fields,
                                                           bufferTime: UInt32(clamping: block.bufTime ?? 0), triggerOptions: triggers,
-                                                          integrityPeriod: UInt32(clamping: block.intgPd ?? 0))
+                                                          integrityPeriod: UInt32(clamping: block.intgPd ?? 0), isBuffered: block.isBuffered)
                         // The SCL resolver has checked the dataset; a block whose dataset is missing is hosted without one.
                         hostReportControl(control)
                     }
@@ -69,7 +70,7 @@ extension ServedModel {
         guard let device = logicalDevices.firstIndex(where: { $0.name == control.domain }),
               let node = logicalDevices[device].logicalNodes.firstIndex(where: { $0.name == control.logicalNode }),
               !reportControls.contains(where: { $0.domain == control.domain && $0.item == control.item }) else { return }
-        logicalDevices[device].logicalNodes[node].addComponent(fc: "RP", name: control.name, type: ServedReportControl.type,
+        logicalDevices[device].logicalNodes[node].addComponent(fc: control.fc, name: control.name, type: control.type,
                                                                value: ReportControlState(control).value)
         reportControls.append(control)
     }

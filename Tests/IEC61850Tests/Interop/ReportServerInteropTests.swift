@@ -188,3 +188,104 @@ struct CodeReportControlTests {
         await server.shutdown()
     }
 }
+
+extension ReportServerInteropTests {
+    @Test("BRCB from SCL: libiec61850's, iec61850's and open61850's clients receive its GI and change reports", arguments: Peer.allCases.filter { $0 != .py61850 })
+    func brcbToPeers(peer: Peer) async throws {
+        try await serve { server, port in
+            let reference = peer == .libiec ? "simpleIOGenericIO/LLN0.BR.EventsBRCB01" : "simpleIOGenericIO/LLN0$BR$EventsBRCB01"
+            let arguments = ["reports", reference, "1.2"] + (peer == .libiec ? ["--gi", "--trgops", "dchg,gi"] : [])
+            let reply = try await toggling(server) { try runPeerClient(peer, port: port, arguments) }
+            #expect(reply.status == 0, "\(reply.json)")
+            if peer == .libiec {
+                let reports = try #require(reply.json["reports"] as? [[String: Any]], "\(reply.json)")
+                let reasons = reports.flatMap { ($0["values"] as? [[String: Any]] ?? []).compactMap { $0["reason"] as? String } }
+                #expect(reasons.contains("GI") && reasons.contains("data-change"), "\(reasons)")
+                #expect(reports.allSatisfy { $0["rptID"] as? String == "Events2" })
+            } else {
+                let reasons = Self.reasons(reply.json)
+                #expect(reasons.contains("general_interrogation"), "\(reply.json)")
+            }
+        }
+    }
+}
+
+@Suite("BRCB buffering on our server")
+struct BufferedReportTests {
+    func server(capacity: Int) async throws -> (IEDServer, Int) {
+        var model = DemoIED.model()
+        let ld = DemoIED.logicalDevice
+        try model.addDataSet("\(ld)/LLN0.Events", members: [DataSetMember("\(ld)/GGIO1.Cnt1.stVal", fc: .ST)])
+        try model.addReportControl(ServedReportControl(domain: ld, logicalNode: "LLN0", name: "brcb01", reportID: "buffered",
+                                                       dataSet: "\(ld)/LLN0$Events",
+                                                       optionalFields: [.sequenceNumber, .timeStamp, .entryID, .bufferOverflow, .reasonCode],
+                                                       triggerOptions: [.dataChange, .generalInterrogation], isBuffered: true, bufferCapacity: capacity))
+        var configuration = IEDServerConfiguration()
+        configuration.port = 0
+        let server = IEDServer(model: model, configuration: configuration)
+        try await server.start()
+        return (server, try #require(server.port))
+    }
+
+    func count(_ report: Report) -> Int64? {
+        if case .integer(let value)? = report.entries.first?.value { return value }
+        return nil
+    }
+
+    @Test("disconnect, values change, reconnect from the last EntryID: every change once, in order")
+    func resynchronise() async throws {
+        let (server, port) = try await server(capacity: 100)
+        let ld = DemoIED.logicalDevice
+        let rcb: ReportControlBlockReference = "\(ld)/LLN0.BR.brcb01"
+        let last: [UInt8] = try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
+            let stream = try await client.enableReporting(rcb)
+            var iterator = stream.makeAsyncIterator()
+            try server.update("\(ld)/GGIO1.Cnt1.stVal", fc: .ST, to: .integer(1))
+            let first = try #require(try await iterator.next())
+            #expect(count(first) == 1 && first.entryID?.count == 8 && first.bufferOverflow == false)
+            return try #require(first.entryID)
+        }
+        for value in 2...6 { try server.update("\(ld)/GGIO1.Cnt1.stVal", fc: .ST, to: .integer(Int64(value))) }  // nobody connected
+        let block = try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
+            let stream = try await client.enableReporting(rcb, settings: ReportSettings(entryID: last))
+            var iterator = stream.makeAsyncIterator()
+            var counts: [Int64] = []
+            for _ in 2...6 {
+                let report = try #require(try await iterator.next())
+                counts.append(count(report) ?? -1)
+                #expect(report.bufferOverflow == false)
+            }
+            #expect(counts == [2, 3, 4, 5, 6])
+            try server.update("\(ld)/GGIO1.Cnt1.stVal", fc: .ST, to: .integer(7))  // live again
+            #expect(try await iterator.next().flatMap(count) == 7)
+            return try await client.reportControlBlock(rcb)
+        }
+        #expect(block.entryID?.count == 8 && block.isEnabled == true)
+        await server.shutdown()
+    }
+
+    @Test("a full buffer drops the oldest entries and the next report says BufOvfl; PurgeBuf empties it")
+    func overflowAndPurge() async throws {
+        let (server, port) = try await server(capacity: 3)
+        let ld = DemoIED.logicalDevice
+        let rcb: ReportControlBlockReference = "\(ld)/LLN0.BR.brcb01"
+        for value in 1...10 { try server.update("\(ld)/GGIO1.Cnt1.stVal", fc: .ST, to: .integer(Int64(value))) }
+        try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
+            let stream = try await client.enableReporting(rcb)
+            var iterator = stream.makeAsyncIterator()
+            let first = try #require(try await iterator.next())
+            #expect(count(first) == 8 && first.bufferOverflow == true, "the three newest of ten, the loss flagged")
+            #expect(try await iterator.next().flatMap(count) == 9)
+            let third = try #require(try await iterator.next())
+            #expect(count(third) == 10 && third.bufferOverflow == false)
+            try await client.disableReporting(rcb)
+            try server.update("\(ld)/GGIO1.Cnt1.stVal", fc: .ST, to: .integer(11))
+            try await client.setReportControlBlock(rcb, ReportSettings(purgeBuffer: true))
+            try server.update("\(ld)/GGIO1.Cnt1.stVal", fc: .ST, to: .integer(12))
+            let again = try await client.enableReporting(rcb)
+            var second = again.makeAsyncIterator()
+            #expect(try await second.next().flatMap(count) == 12, "11 was purged")
+        }
+        await server.shutdown()
+    }
+}

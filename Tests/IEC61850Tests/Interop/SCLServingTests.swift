@@ -110,15 +110,17 @@ struct SCLServingTests {
             #expect(Set(nodes.keys) == Set(device.logicalNodes.map(\.name)), "\(file) \(device.name)")
             for node in device.logicalNodes {
                 let fcs = nodes[node.name] ?? [:]
-                // Data FCs as the SCL declares them, plus RP holding one URCB per configured instance.
-                let urcbs = node.reportControls.filter { !$0.isBuffered }.flatMap { block in
-                    block.isIndexed ? (1...max(1, block.instanceCount)).map { block.name + String(format: "%02d", $0) } : [block.name]
+                // Data FCs as the SCL declares them, plus RP and BR holding one control block per configured instance.
+                func instances(buffered: Bool) -> [String] {
+                    node.reportControls.filter { $0.isBuffered == buffered }.flatMap { block in
+                        block.isIndexed ? (1...max(1, block.instanceCount)).map { block.name + String(format: "%02d", $0) } : [block.name]
+                    }
                 }
-                #expect(Set(fcs.keys) == Set(node.functionalConstraints.map(\.rawValue) + (urcbs.isEmpty ? [] : ["RP"])),
-                        "\(file) \(device.name)/\(node.name)")
-                if !urcbs.isEmpty {
-                    let names = (dig(fcs["RP"] ?? [:], "spec", "elements") as? [[String: Any]])?.compactMap { $0["name"] as? String }
-                    #expect(names == urcbs, "\(file) \(device.name)/\(node.name) [RP]")
+                let controlFCs = [("RP", instances(buffered: false)), ("BR", instances(buffered: true))].filter { !$0.1.isEmpty }
+                #expect(Set(fcs.keys) == Set(node.functionalConstraints.map(\.rawValue) + controlFCs.map(\.0)), "\(file) \(device.name)/\(node.name)")
+                for (fc, expected) in controlFCs {
+                    let names = (dig(fcs[fc] ?? [:], "spec", "elements") as? [[String: Any]])?.compactMap { $0["name"] as? String }
+                    #expect(names == expected, "\(file) \(device.name)/\(node.name) [\(fc)]")
                 }
                 let (type, value) = node.mmsVariable
                 for fc in node.functionalConstraints {
