@@ -49,3 +49,15 @@ done
 for n in 1 5; do
     echo "libiec61850 server, $n association(s): $("$cli" bench "127.0.0.1:$port" "$ref" MX --associations "$n" --count 20000)"
 done
+
+# Reports, beside the ordo-one "reports:" benchmarks (our server → our client): the libiec61850 server → our client.
+# The Python binding can only change values from a Python thread (--tick-ms), so its figure is bounded by that thread.
+tick=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+fifo2=$(mktemp -u); mkfifo "$fifo2"
+"$venv/bin/python" "$shared/peers/libiec/server.py" --port "$tick" --tick-ms 1 < "$fifo2" > /tmp/iec61850-bench-tick.out 2>/dev/null &
+ticker=$!
+exec 4>"$fifo2"
+trap 'exec 3>&- 4>&-; kill $server $ourpid $ticker 2>/dev/null; wait $server 2>/dev/null; rm -f "$fifo" "$fifo2"' EXIT
+for _ in $(seq 100); do grep -q READY /tmp/iec61850-bench-tick.out 2>/dev/null && break; sleep 0.1; done
+reports=$("$cli" watch "127.0.0.1:$tick" TESTIEDGenericIO/LLN0.RP.EventsRCB01 --duration 3 --json | wc -l)
+echo "libiec61850 server (values changed every 1 ms by its Python thread) → our client: $reports reports in 3 s"

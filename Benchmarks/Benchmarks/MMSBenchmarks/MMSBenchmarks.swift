@@ -86,6 +86,42 @@ final class NetworkState: @unchecked Sendable {
 }
 
 let network = NetworkState()
+
+// MARK: - Reports from our server to our client (in process, loopback)
+
+final class ReportBenchState: @unchecked Sendable {
+    // @unchecked: set once in the setup hook, then used by one benchmark at a time (the harness runs them in turn).
+    var server: IEDServer?
+    var client: IEC61850Client?
+    var iterator: ReportStream.AsyncIterator?
+    var counter: Int64 = 0
+}
+
+let reportBench = ReportBenchState()
+let reportLD = DemoIED.logicalDevice
+/// 18 members: stVal, q and t of six data objects.
+let reportMembers: [(ObjectReference, FunctionalConstraint)] = ["Ind1", "Ind2", "Pos", "Cnt1"].flatMap { name in
+    ["stVal", "q", "t"].map { (ObjectReference(stringLiteral: "\(reportLD)/GGIO1.\(name).\($0)"), FunctionalConstraint.ST) }
+} + ["AnIn1", "AnIn2"].flatMap { name in
+    ["mag.f", "q", "t"].map { (ObjectReference(stringLiteral: "\(reportLD)/GGIO1.\(name).\($0)"), FunctionalConstraint.MX) }
+}
+
+@Sendable func reportSetup() async throws {
+    guard reportBench.server == nil else { return }
+    var model = DemoIED.model()
+    try model.addDataSet("\(reportLD)/LLN0.Bench", members: reportMembers.map { DataSetMember($0.0, fc: $0.1) })
+    try model.addReportControl(ServedReportControl(domain: reportLD, logicalNode: "LLN0", name: "bench01", reportID: "bench",
+                                                   dataSet: "\(reportLD)/LLN0$Bench", optionalFields: [.sequenceNumber, .reasonCode],
+                                                   triggerOptions: [.dataChange, .dataUpdate]))
+    var configuration = IEDServerConfiguration()
+    configuration.port = 0
+    let server = IEDServer(model: model, configuration: configuration)
+    try await server.start()
+    let client = try await IEC61850Client.connect(host: "127.0.0.1", port: server.port ?? 0)
+    reportBench.iterator = try await client.enableReporting("\(reportLD)/LLN0.RP.bench01", bufferLimit: 100_000).makeAsyncIterator()
+    reportBench.server = server
+    reportBench.client = client
+}
 let benchPort = ProcessInfo.processInfo.environment["IEC61850_BENCH_PORT"].flatMap(Int.init)
 let floatReference: ObjectReference = "TESTIEDGenericIO/GGIO1.AnIn1.mag.f"
 
@@ -170,6 +206,30 @@ let benchmarks: @Sendable () -> Void = {
                 var events = 0
                 while let event = try? scanner.next() { blackHole(event); events += 1 }
                 blackHole(events)
+            }
+        }
+    }
+
+    Benchmark("reports: application update → report at the client, one member (latency)",
+              configuration: .init(metrics: networkMetrics, maxDuration: .seconds(5), setup: reportSetup)) { benchmark in
+        guard let server = reportBench.server else { return }
+        for _ in benchmark.scaledIterations {
+            reportBench.counter += 1
+            try? server.update("\(reportLD)/GGIO1.Cnt1.stVal", fc: .ST, to: .integer(reportBench.counter))
+            blackHole(try? await reportBench.iterator?.next())
+        }
+    }
+    Benchmark("reports: 18-member reports (batch update → report), x100",
+              configuration: .init(metrics: networkMetrics, maxDuration: .seconds(5), setup: reportSetup)) { benchmark in
+        guard let server = reportBench.server else { return }
+        for _ in benchmark.scaledIterations {
+            for _ in 0..<100 {
+                // The same values again: each member is a data update (dupd), so every report carries all 18.
+                let values = reportMembers.map { member -> (reference: ObjectReference, fc: FunctionalConstraint, value: MMSValue) in
+                    (member.0, member.1, server.value(member.0, fc: member.1) ?? .boolean(false))
+                }
+                try? server.update(values)
+                blackHole(try? await reportBench.iterator?.next())
             }
         }
     }
