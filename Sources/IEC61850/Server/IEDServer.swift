@@ -355,8 +355,8 @@ public struct IEDServerStatistics: Sendable, Hashable {
     public var abortedByClient = 0
     /// Reports sent by the report control blocks.
     public var reportsSent = 0
-    /// Reports not sent because they did not fit the association's negotiated PDU size (segmentation is not
-    /// implemented yet); each is also logged as a warning.
+    /// Reports not sent because one dataset member alone does not fit the association's negotiated PDU size
+    /// (larger reports are segmented); each is also logged as a warning.
     public var reportsTooLarge = 0
     /// Connections refused at the association limit.
     public var refused = 0

@@ -365,33 +365,62 @@ final class ReportEngine: Sendable {
         }
         guard let (sink, block, configuration, overflowed) = prepared, let members = server.dataSetMembers()[block.dataSet] else { return }
         let positions = entry.included.keys.sorted()
-        var results: [AccessResult] = []
-        let fields = block.optionalFields
-        results.append(.success(.visibleString(block.reportID.isEmpty ? "\(configuration.domain)/\(configuration.item)" : block.reportID)))
-        results.append(.success(.bitString(fields.bits)))
-        if fields.contains(.sequenceNumber) { results.append(.success(.unsigned(UInt64(block.sequenceNumber)))) }
-        if fields.contains(.timeStamp) { results.append(.success(.binaryTime(entry.time))) }
-        if fields.contains(.dataSetName) { results.append(.success(.visibleString(block.dataSet))) }
-        if fields.contains(.bufferOverflow) { results.append(.success(.boolean(overflowed))) }
-        if fields.contains(.entryID) { results.append(.success(.octetString(block.entryID))) }
-        if fields.contains(.configurationRevision) { results.append(.success(.unsigned(UInt64(block.configurationRevision)))) }
-        results.append(.success(.bitString(MMSBitString(bits: members.indices.map { entry.included[$0] != nil }))))
-        if fields.contains(.dataReference) {
-            for position in positions where position < members.count { results.append(.success(.visibleString("\(members[position].name)"))) }
+        let valueByPosition = Dictionary(uniqueKeysWithValues: zip(positions, entry.values))
+        let reportID = block.reportID.isEmpty ? "\(configuration.domain)/\(configuration.item)" : block.reportID
+
+        /// The report for `part` of the included members; `segment` is (SubSqNum, MoreSegmentsFollow) when segmented.
+        func pdu(_ part: ArraySlice<Int>, segment: (UInt32, Bool)?) -> MMSPDU {
+            var fields = block.optionalFields
+            if segment != nil { fields.insert(.segmentation) } else { fields.remove(.segmentation) }
+            var results: [AccessResult] = [.success(.visibleString(reportID)), .success(.bitString(fields.bits))]
+            if fields.contains(.sequenceNumber) { results.append(.success(.unsigned(UInt64(block.sequenceNumber)))) }
+            if fields.contains(.timeStamp) { results.append(.success(.binaryTime(entry.time))) }
+            if fields.contains(.dataSetName) { results.append(.success(.visibleString(block.dataSet))) }
+            if fields.contains(.bufferOverflow) { results.append(.success(.boolean(overflowed))) }
+            if fields.contains(.entryID) { results.append(.success(.octetString(block.entryID))) }
+            if fields.contains(.configurationRevision) { results.append(.success(.unsigned(UInt64(block.configurationRevision)))) }
+            if let (sub, more) = segment {
+                results.append(.success(.unsigned(UInt64(sub))))
+                results.append(.success(.boolean(more)))
+            }
+            let included = Set(part)
+            results.append(.success(.bitString(MMSBitString(bits: members.indices.map { included.contains($0) }))))
+            if fields.contains(.dataReference) {
+                for position in part where position < members.count { results.append(.success(.visibleString("\(members[position].name)"))) }
+            }
+            for position in part { results.append(valueByPosition[position] ?? .failure(.objectNonExistent)) }
+            if fields.contains(.reasonCode) {
+                for position in part { results.append(.success(.bitString((entry.included[position] ?? []).bits(size: 7)))) }
+            }
+            return .unconfirmed(.informationReport(.variableListName(.vmdSpecific("RPT")), results))
         }
-        results.append(contentsOf: entry.values)
-        if fields.contains(.reasonCode) {
-            for position in positions { results.append(.success(.bitString((entry.included[position] ?? []).bits(size: 7)))) }
-        }
-        let pdu = MMSPDU.unconfirmed(.informationReport(.variableListName(.vmdSpecific("RPT")), results))
-        guard pdu.encoded().count <= sink.maxPDUSize else {
-            server.count { $0.reportsTooLarge += 1 }
-            log.warning("a report does not fit the negotiated PDU size and was not sent (segmentation is not implemented yet)",
-                        metadata: ["rcb": "\(configuration.domain)/\(configuration.item)", "members": "\(positions.count)"])
-            return
+
+        // IEC 61850-7-2 §17.2.3.4: a report too large for the negotiated PDU size goes out in segments with the same
+        // SqNum, SubSqNum 0, 1, … and MoreSegmentsFollow on all but the last.
+        var pdus: [MMSPDU] = []
+        let whole = pdu(positions[...], segment: nil)
+        if whole.encoded().count <= sink.maxPDUSize {
+            pdus = [whole]
+        } else {
+            var start = 0
+            while start < positions.count {
+                // Grow the segment while it fits (the last segment's flag only shrinks the PDU).
+                var end = start + 1
+                guard pdu(positions[start..<end], segment: (UInt32(pdus.count), true)).encoded().count <= sink.maxPDUSize else {
+                    server.count { $0.reportsTooLarge += 1 }
+                    log.warning("a single dataset member does not fit the negotiated PDU size; the report was not sent",
+                                metadata: ["rcb": "\(configuration.domain)/\(configuration.item)", "member": "\(positions[start])"])
+                    return
+                }
+                while end < positions.count, pdu(positions[start...end], segment: (UInt32(pdus.count), true)).encoded().count <= sink.maxPDUSize {
+                    end += 1
+                }
+                pdus.append(pdu(positions[start..<end], segment: (UInt32(pdus.count), end < positions.count)))
+                start = end
+            }
         }
         server.count { $0.reportsSent += 1 }
-        sink.send(pdu)
+        for pdu in pdus { sink.send(pdu) }
         publish([(configuration, state.withLock { $0.blocks[index].state.value })], server: server)
     }
 
