@@ -68,9 +68,9 @@ struct ReportClientInteropTests {
         }
     }
 
-    @Test("open61850 and iec61850 URCBs deliver GI reports", arguments: [Peer.open61850, .seed])
+    @Test("open61850 and iec61850 URCBs deliver GI and data-change reports", arguments: [Peer.open61850, .seed])
     func otherURCBs(peer: Peer) async throws {
-        try await withPeerServer(peer) { server in
+        try await withPeerServer(peer, arguments: ["--tick-ms", "100"]) { server in
             try await IEC61850Client.withConnection(to: "127.0.0.1", port: server.port) { (client: IEC61850Client) async throws in
                 let rcb: ReportControlBlockReference = "\(ld)/LLN0.RP.urcbEvents"
                 let block = try await client.reportControlBlock(rcb)
@@ -82,6 +82,25 @@ struct ReportClientInteropTests {
                 #expect(gi.reportID == "\(ld)/LLN0$RP$urcbEvents")
                 #expect(gi.entries.count == gi.inclusion.bits.filter { $0 }.count && !gi.entries.isEmpty)
                 #expect(gi.entries.allSatisfy { $0.reason?.contains(.generalInterrogation) == true }, "\(gi.entries)")
+                // The server changes Ind1 every 100 ms: data-change reports follow.
+                let change = try #require(try await firstReport(stream) { $0.entries.contains { $0.reason?.contains(.dataChange) == true } })
+                #expect(change.entries.contains { $0.index == 0 }, "Ind1.stVal is the first member: \(change.entries)")
+                try await client.disableReporting(rcb)
+            }
+        }
+    }
+
+    @Test("open61850 BRCB: integrity and data-change reports with EntryIDs that move on")
+    func openBRCB() async throws {
+        try await withPeerServer(.open61850, arguments: ["--tick-ms", "100"]) { server in
+            try await IEC61850Client.withConnection(to: "127.0.0.1", port: server.port) { (client: IEC61850Client) async throws in
+                let rcb: ReportControlBlockReference = "\(ld)/LLN0.BR.brcbEvents"
+                let stream = try await client.enableReporting(rcb, settings: ReportSettings(
+                    optionalFields: [.sequenceNumber, .reasonCode, .entryID, .timeStamp], triggerOptions: [.dataChange, .integrity],
+                    integrityPeriod: 300, purgeBuffer: true))
+                let integrity = try #require(try await firstReport(stream) { $0.entries.first?.reason?.contains(.integrity) == true })
+                let change = try #require(try await firstReport(stream) { $0.entries.contains { $0.reason?.contains(.dataChange) == true } })
+                #expect(integrity.entryID?.count == 8 && change.entryID?.count == 8 && integrity.entryID != change.entryID)
                 try await client.disableReporting(rcb)
             }
         }

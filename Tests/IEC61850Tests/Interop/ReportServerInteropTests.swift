@@ -210,7 +210,7 @@ extension ReportServerInteropTests {
     }
 }
 
-@Suite("BRCB buffering on our server")
+@Suite("BRCB buffering on our server", .serialized)
 struct BufferedReportTests {
     func server(capacity: Int) async throws -> (IEDServer, Int) {
         var model = DemoIED.model()
@@ -262,6 +262,31 @@ struct BufferedReportTests {
         }
         #expect(block.entryID?.count == 8 && block.isEnabled == true)
         await server.shutdown()
+    }
+
+    @Test("libiec61850's client sees EntryIDs that increase and SqNums that count up by one")
+    func libiecSequences() async throws {
+        try PeerEnvironment.ensurePeersInstalled()
+        let (server, port) = try await server(capacity: 100)
+        let ld = DemoIED.logicalDevice
+        let changer = Task {
+            var value: Int64 = 0
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(50))
+                value += 1
+                try? server.update("\(ld)/GGIO1.Cnt1.stVal", fc: .ST, to: .integer(value))
+            }
+        }
+        let reply = try await offload { try runPeerClient(.libiec, port: port, ["reports", "\(ld)/LLN0.BR.brcb01", "1", "--gi", "--trgops", "dchg,gi"]) }
+        changer.cancel()
+        await server.shutdown()
+        #expect(reply.status == 0, "\(reply.json)")
+        let reports = try #require(reply.json["reports"] as? [[String: Any]], "\(reply.json)")
+        #expect(reports.count >= 5)
+        let entryIDs = reports.compactMap { $0["entryID"] as? String }
+        #expect(entryIDs.count == reports.count && zip(entryIDs, entryIDs.dropFirst()).allSatisfy { $0 < $1 }, "\(entryIDs)")
+        let numbers = reports.compactMap { $0["seqNum"] as? Int }
+        #expect(zip(numbers, numbers.dropFirst()).allSatisfy { $1 == $0 + 1 }, "\(numbers)")
     }
 
     @Test("a full buffer drops the oldest entries and the next report says BufOvfl; PurgeBuf empties it")
