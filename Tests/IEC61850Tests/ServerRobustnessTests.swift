@@ -13,8 +13,14 @@ import Testing
 struct RawConnection {
     let fd: Int32
 
-    init(port: Int) {
+    init(port: Int, from localAddress: String? = nil) {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if let localAddress {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(localAddress)
+            _ = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -67,6 +73,11 @@ struct RawConnection {
     /// Runs a complete association (COTP, session, presentation, ACSE, MMS Initiate) with our pure client state
     /// machine over this raw socket; `true` once associated.
     func associate() -> Bool {
+        associateKeeping() != nil
+    }
+
+    /// Associates and returns the association state, for sending requests afterwards.
+    func associateKeeping() -> MMSClientAssociation? {
         var association = MMSClientAssociation(parameters: MMSAssociationParameters(),
                                                initiate: MMSInitiateParameters(maxPDUSize: 65_000, maxOutstandingCalling: 5, maxOutstandingCalled: 5,
                                                                                dataStructureNestingLevel: 10),
@@ -75,12 +86,27 @@ struct RawConnection {
         while let packet = readPacket() {
             switch try? association.receive(packet) {
             case .send(let bytes)?: send(bytes)
-            case .associated?: return true
+            case .associated?: return association
             case .none?: continue
-            default: return false
+            default: return nil
             }
         }
-        return false
+        return nil
+    }
+
+    /// Sends one confirmed request on an association made by ``associateKeeping()`` and returns the answer.
+    func request(_ request: MMSConfirmedRequest, on association: inout MMSClientAssociation, invokeID: UInt32 = 1) -> MMSPDU? {
+        guard let frames = association.dataFrames(MMSPDU.confirmedRequest(invokeID: invokeID, request).encoded()) else { return nil }
+        send(frames)
+        while let packet = readPacket() {
+            switch try? association.receive(packet) {
+            case .pdu(let pdu)?: return pdu
+            case .send(let bytes)?: send(bytes)
+            case .none?: continue
+            default: return nil
+            }
+        }
+        return nil
     }
 }
 

@@ -412,8 +412,13 @@ final class MMSServerChannelHandler: ChannelInboundHandler {
             let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
             let channel = context.channel
             let eventLoop = context.eventLoop
+            let address: [UInt8] = switch context.channel.remoteAddress {
+            case .v4(let v4)?: withUnsafeBytes(of: v4.address.sin_addr) { Array($0) }
+            case .v6(let v6)?: withUnsafeBytes(of: v6.address.sin6_addr) { Array($0) }
+            default: []
+            }
             server.reportEngine.register(ObjectIdentifier(self), sink: ReportSink(
-                eventLoop: eventLoop, maxPDUSize: Int(negotiated.maxPDUSize ?? 65_000),
+                eventLoop: eventLoop, maxPDUSize: Int(negotiated.maxPDUSize ?? 65_000), clientAddress: address,
                 send: { pdu in eventLoop.execute { handler.value.send(pdu, on: channel) } }))
             registeredForReports = true
         case .refused(let reason, let frames):

@@ -11,6 +11,9 @@ import Synchronization
 struct ReportSink: Sendable {
     let eventLoop: any EventLoop
     let maxPDUSize: Int
+    /// The client's network address (4 octets IPv4, 16 IPv6): what `Owner` shows and what a BRCB reservation
+    /// (`ResvTms`) is kept for after the association ends.
+    let clientAddress: [UInt8]
     let send: @Sendable (MMSPDU) -> Void
 }
 
@@ -48,6 +51,8 @@ final class ReportEngine: Sendable {
         var overflowed = false
         /// BRCB: a client wrote an EntryID to resume after.
         var resumeAfter: UInt64?
+        /// BRCB: kept for this client address until this instant after its association ended (`ResvTms`).
+        var reservedFor: (address: [UInt8], until: ContinuousClock.Instant)?
     }
 
     private struct State {
@@ -57,6 +62,9 @@ final class ReportEngine: Sendable {
 
     private let state: Mutex<State>
     private let log: Logger
+    /// Held while entries are numbered and handed to the association, so that reports leave in SqNum/EntryID order
+    /// even when changes come from several threads. Taken before `state` and the model, never inside them.
+    private let ordering = Mutex<Void>(())
 
     init(controls: [ServedReportControl], log: Logger) {
         state = Mutex(State(blocks: controls.map { Block(configuration: $0, state: ReportControlState($0)) }))
@@ -79,9 +87,15 @@ final class ReportEngine: Sendable {
                 stop(&state.blocks[index])
                 state.blocks[index].state.enabled = false
                 state.blocks[index].state.reserved = false
-                state.blocks[index].state.reservationTime = 0
+                let seconds = state.blocks[index].state.reservationTime
+                if state.blocks[index].configuration.isBuffered, seconds > 0 {
+                    // IEC 61850-7-2 §17.2.3: the reservation outlives the association by ResvTms seconds, for the same client.
+                    state.blocks[index].reservedFor = (state.blocks[index].state.ownerAddress, .now + .seconds(Int(seconds)))
+                } else {
+                    state.blocks[index].state.reservationTime = 0
+                    state.blocks[index].state.ownerAddress = []
+                }
                 state.blocks[index].state.owner = nil
-                state.blocks[index].state.ownerAddress = []
                 changed.append((state.blocks[index].configuration, state.blocks[index].state.value))
             }
             return changed
@@ -106,12 +120,34 @@ final class ReportEngine: Sendable {
     /// A client's write of a control block attribute, under the rules of IEC 61850-7-2 §17.2.2 (URCB) and §17.2.3 (BRCB).
     func write(block index: Int, attribute: String?, value: MMSValue, association: ObjectIdentifier, server: IEDServer) -> DataAccessError? {
         var generalInterrogation = false
+        let error: DataAccessError? = ordering.withLock { _ in
+            writeOrdered(block: index, attribute: attribute, value: value, association: association, server: server,
+                         generalInterrogation: &generalInterrogation)
+        }
+        if error == nil, generalInterrogation { report(block: index, reason: .generalInterrogation, server: server) }
+        return error
+    }
+
+    private func writeOrdered(block index: Int, attribute: String?, value: MMSValue, association: ObjectIdentifier, server: IEDServer,
+                              generalInterrogation: inout Bool) -> DataAccessError? {
         var backlog: [Entry] = []
         let outcome: (DataAccessError?, [(ServedReportControl, MMSValue)]) = state.withLock { state in
             guard state.blocks.indices.contains(index), let attribute, !attribute.isEmpty else { return (.objectAccessDenied, []) }
             var block = state.blocks[index]
             let buffered = block.configuration.isBuffered
-            let ownedByOther = block.state.owner.map { $0 != association } ?? false
+            let clientAddress = state.sinks[association]?.clientAddress ?? []
+            if let kept = block.reservedFor {
+                if kept.until < .now {
+                    block.reservedFor = nil
+                    block.state.reservationTime = 0
+                    block.state.ownerAddress = []
+                } else if kept.address == clientAddress {
+                    // The same client is back within ResvTms: the block is its own again.
+                    block.reservedFor = nil
+                    block.state.owner = association
+                }
+            }
+            let ownedByOther = (block.state.owner.map { $0 != association } ?? false) || block.reservedFor != nil
             func fail(_ error: DataAccessError) -> (DataAccessError?, [(ServedReportControl, MMSValue)]) { (error, []) }
             func settable() -> DataAccessError? { ownedByOther || block.state.enabled ? .temporarilyUnavailable : nil }
             switch (attribute, value) {
@@ -120,7 +156,7 @@ final class ReportEngine: Sendable {
                 if !reserve, block.state.enabled { return fail(.temporarilyUnavailable) }
                 block.state.reserved = reserve
                 block.state.owner = reserve ? association : nil
-                block.state.ownerAddress = reserve ? Self.address(association) : []
+                block.state.ownerAddress = reserve ? clientAddress : []
             case ("ResvTms", .integer) where buffered, ("ResvTms", .unsigned) where buffered:
                 guard !ownedByOther else { return fail(.temporarilyUnavailable) }
                 let seconds: Int16? = switch value {
@@ -128,24 +164,25 @@ final class ReportEngine: Sendable {
                 case .unsigned(let number): Int16(exactly: number)
                 default: nil
                 }
-                guard let time = seconds else { return fail(.objectValueInvalid) }
+                // −1 means reserved by configuration, which a client cannot write.
+                guard let time = seconds, time >= 0 else { return fail(.objectValueInvalid) }
                 if time == 0, block.state.enabled { return fail(.temporarilyUnavailable) }
                 block.state.reservationTime = time
                 block.state.owner = time != 0 ? association : (block.state.enabled ? association : nil)
-                block.state.ownerAddress = block.state.owner == nil ? [] : Self.address(association)
+                block.state.ownerAddress = block.state.owner == nil ? [] : clientAddress
             case ("RptEna", .boolean(let enable)):
                 guard !ownedByOther else { return fail(.temporarilyUnavailable) }
                 if enable {
                     guard !block.state.dataSet.isEmpty, let sink = state.sinks[association] else { return fail(.objectValueInvalid) }
                     block.state.enabled = true
                     block.state.owner = association
-                    block.state.ownerAddress = Self.address(association)
+                    block.state.ownerAddress = clientAddress
                     start(&block, index: index, sink: sink, server: server)
                     if buffered { backlog = Self.backlog(&block) }
                 } else {
                     stop(&block)
                     block.state.enabled = false
-                    if !block.state.reserved && block.state.reservationTime == 0 {
+                    if !block.state.reserved && block.state.reservationTime == 0 {  // still reserved: stays the owner's
                         block.state.owner = nil
                         block.state.ownerAddress = []
                     }
@@ -210,7 +247,6 @@ final class ReportEngine: Sendable {
         publish(outcome.1, server: server)
         guard outcome.0 == nil else { return outcome.0 }
         for entry in backlog { send(entry, block: index, server: server) }
-        if generalInterrogation { report(block: index, reason: .generalInterrogation, server: server) }
         return nil
     }
 
@@ -232,11 +268,6 @@ final class ReportEngine: Sendable {
         case .integer(let number): UInt32(exactly: number)
         default: nil
         }
-    }
-
-    /// A stand-in for the owner's network address in `Owner`: the association's identity, 8 octets.
-    private static func address(_ association: ObjectIdentifier) -> [UInt8] {
-        withUnsafeBytes(of: UInt64(UInt(bitPattern: association.hashValue))) { Array($0) }
     }
 
     // MARK: Triggers
@@ -306,6 +337,10 @@ final class ReportEngine: Sendable {
 
     /// Takes the values of the included members now, keeps the entry in a BRCB's buffer, and sends it when enabled.
     private func record(block index: Int, included: [Int: ReportTriggers], server: IEDServer) {
+        ordering.withLock { _ in recordOrdered(block: index, included: included, server: server) }
+    }
+
+    private func recordOrdered(block index: Int, included: [Int: ReportTriggers], server: IEDServer) {
         guard let dataSet = state.withLock({ $0.blocks.indices.contains(index) ? $0.blocks[index].state.dataSet : nil }),
               let members = server.dataSetMembers()[dataSet] else { return }
         let positions = included.keys.filter { $0 < members.count }.sorted()

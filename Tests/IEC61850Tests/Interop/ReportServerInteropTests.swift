@@ -289,6 +289,39 @@ struct BufferedReportTests {
         #expect(zip(numbers, numbers.dropFirst()).allSatisfy { $1 == $0 + 1 }, "\(numbers)")
     }
 
+    @Test("ResvTms keeps a BRCB for its client after the association ends: another address is refused, the same one gets it back")
+    func reservationOutlivesAssociation() async throws {
+        let (server, port) = try await server(capacity: 10)
+        let ld = DemoIED.logicalDevice
+        let rcb: ReportControlBlockReference = "\(ld)/LLN0.BR.brcb01"
+        try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
+            try await client.setReportControlBlock(rcb, ReportSettings(reservationTime: 60))
+            let block = try await client.reportControlBlock(rcb)
+            #expect(block.reservationTime == 60 && block.owner == [127, 0, 0, 1])
+        }
+        // Another client address (127.0.0.2) may not take it while the reservation lasts.
+        let answer = try await offload { () -> MMSPDU? in
+            let raw = RawConnection(port: port, from: "127.0.0.2")
+            defer { raw.close() }
+            guard var association = raw.associateKeeping() else { return nil }
+            let variable = MMSVariableSpecification(name: .domainSpecific(domain: ld, item: "LLN0$BR$brcb01$RptEna"))
+            return raw.request(.write(.listOfVariables([variable]), [.boolean(true)]), on: &association)
+        }
+        guard case .confirmedResponse(_, .write(let results))? = answer else {
+            Issue.record("no write response: \(String(describing: answer))")
+            return
+        }
+        #expect(results == [.temporarilyUnavailable])
+        // The same address (127.0.0.1) gets it back within ResvTms.
+        try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
+            _ = try await client.enableReporting(rcb)
+            #expect(try await client.reportControlBlock(rcb).isEnabled == true)
+            let negative = await #expect(throws: IEC61850Error.self) { try await client.setReportControlBlock(rcb, ReportSettings(reservationTime: -1)) }
+            #expect(negative?.dataAccessError != nil)
+        }
+        await server.shutdown()
+    }
+
     @Test("a full buffer drops the oldest entries and the next report says BufOvfl; PurgeBuf empties it")
     func overflowAndPurge() async throws {
         let (server, port) = try await server(capacity: 3)
