@@ -53,6 +53,11 @@ public final class IEDServer: Service, Sendable {
         }
     }
 
+    /// The trigger options of the leaf attributes the model declares them for.
+    func attributeTriggers() -> [String: IEDModel.TriggerOptions] {
+        model.withLock { $0.attributeTriggers }
+    }
+
     /// The current values of variables, in order.
     func read(_ variables: [MMSVariableSpecification]) -> [AccessResult] {
         model.withLock { model in variables.map { ServerServices.read($0, in: model) } }

@@ -277,18 +277,32 @@ final class ReportEngine: Sendable {
     func valuesChanged(_ changes: [ValueChange], server: IEDServer) {
         guard !changes.isEmpty else { return }
         let members = server.dataSetMembers()
+        let declared = server.attributeTriggers()
+        // What each change is (IEC 61850-7-2 §17.2.2.9): from the attribute's declared dchg/qchg/dupd when the model has
+        // them, else by default (q → quality change, other values → data change, same value → data update).
+        let reasons: [ReportTriggers] = changes.map { change in
+            let changed = change.old != change.new
+            if let options = declared[change.domain + "/" + change.item] {
+                var reason: ReportTriggers = []
+                if changed, options.contains(.dataChange) { reason.insert(.dataChange) }
+                if changed, options.contains(.qualityChange) { reason.insert(.qualityChange) }
+                if options.contains(.dataUpdate) { reason.insert(.dataUpdate) }
+                return reason
+            }
+            let leaf = change.item.split(separator: "$").last.map(String.init) ?? ""
+            return !changed ? .dataUpdate : (leaf == "q" ? .qualityChange : .dataChange)
+        }
         var immediate: [Int] = []
         state.withLock { state in
             for index in state.blocks.indices where state.blocks[index].state.enabled || state.blocks[index].configuration.isBuffered {
                 guard let list = members[state.blocks[index].state.dataSet] else { continue }
                 var block = state.blocks[index]
                 var touched = false
-                for change in changes {
-                    let leaf = change.item.split(separator: "$").last.map(String.init) ?? ""
-                    let reason: ReportTriggers = change.old == change.new ? .dataUpdate : (leaf == "q" ? .qualityChange : .dataChange)
-                    guard block.state.triggerOptions.contains(reason) else { continue }
+                for (change, all) in zip(changes, reasons) {
+                    let reason = all.intersection(block.state.triggerOptions)
+                    guard !reason.isEmpty else { continue }
                     for (position, member) in list.enumerated() where Self.covers(member, change) {
-                        block.pending[position, default: []].insert(reason)
+                        block.pending[position, default: []].formUnion(reason)
                         touched = true
                     }
                 }

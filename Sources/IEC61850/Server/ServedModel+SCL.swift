@@ -27,6 +27,14 @@ extension ServedModel {
                 return ServedLogicalNode(name: node.name, type: type, value: value)
             })
         }, dataSets: dataSets)
+        // The SCL's trigger options per leaf attribute, for the reporting engine.
+        for device in model.logicalDevices {
+            for node in device.logicalNodes {
+                for leaf in node.leaves where !leaf.path.contains(where: { $0.hasSuffix(")") }) {
+                    attributeTriggers["\(device.name)/\(node.name)$\(leaf.attribute.fc.rawValue)$" + leaf.path.joined(separator: "$")] = leaf.attribute.triggers
+                }
+            }
+        }
         // Report control blocks, one per instance (`RptEnabled max`, names indexed 01… unless indexed="false").
         for device in model.logicalDevices {
             for node in device.logicalNodes {

@@ -147,8 +147,12 @@ public struct ServedModel: Sendable, Hashable {
     public var logicalDevices: [ServedLogicalDevice]
     /// The static (persistent) datasets.
     public var dataSets: [ServedDataSet]
-    /// The unbuffered report control blocks the server runs (add them with ``addReportControl(_:)``).
+    /// The report control blocks the server runs (add them with ``addReportControl(_:)``).
     public internal(set) var reportControls: [ServedReportControl] = []
+    /// Which changes of a leaf attribute trigger reports (`dchg`, `qchg`, `dupd` of its DA in SCL), keyed
+    /// `domain/LN$FC$DO$DA`. Attributes not listed (models built in code) use a default: a change of `q` is a quality
+    /// change, any other change a data change, an unchanged update a data update.
+    public var attributeTriggers: [String: IEDModel.TriggerOptions] = [:]
 
     /// Creates a model.
     public init(logicalDevices: [ServedLogicalDevice], dataSets: [ServedDataSet] = []) {

@@ -412,3 +412,22 @@ struct SegmentedReportServerTests {
         #expect(reports.allSatisfy { ($0["values"] as? [[String: Any]] ?? []).allSatisfy { $0["reason"] as? String == "GI" && $0["ref"] is String } })
     }
 }
+
+extension ReportServerInteropTests {
+    @Test("triggers follow the SCL: stVal (dchg) reports, t (no trigger option) does not")
+    func sclTriggerOptions() async throws {
+        try await serve { server, port in
+            try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
+                // Events2 has whole data objects (SPCSO1…4 under ST), so a change of t falls inside a member.
+                let stream = try await client.enableReporting("simpleIOGenericIO/LLN0.RP.EventsIndexed02", settings: ReportSettings(
+                    dataSet: "simpleIOGenericIO/LLN0$Events2", optionalFields: [.reasonCode], triggerOptions: [.dataChange, .qualityChange, .dataUpdate]))
+                var iterator = stream.makeAsyncIterator()
+                // t of SPCSO2 has no trigger option: no report for member 1. stVal of SPCSO3 (dchg): a report for member 2.
+                try server.update("simpleIOGenericIO/GGIO1.SPCSO2.t", fc: .ST, to: .utcTime(MMSUTCTime(seconds: 1_000, fraction: 0)))
+                try server.update("simpleIOGenericIO/GGIO1.SPCSO3.stVal", fc: .ST, to: .boolean(true))
+                let report = try #require(try await iterator.next())
+                #expect(report.entries.map(\.index) == [2] && report.entries.first?.reason == .dataChange, "\(report.entries)")
+            }
+        }
+    }
+}
