@@ -206,8 +206,63 @@ public enum SCLBasicType: String, Sendable, Hashable, Codable, CaseIterable {
             let limit = self == .octet64 ? 64 : self == .octet6 ? 6 : 16
             guard bytes.count <= limit else { return fail("at most \(limit) octets long") }
             return .success(.octetString(self == .octet64 ? bytes : bytes + Array(repeating: 0, count: limit - bytes.count)))
-        case .quality, .timestamp, .entryTime, .check, .phyComAddr, .trgOps, .optFlds, .svOptFlds, .logOptFlds, .entryID, .structure:
+        case .timestamp:
+            guard let seconds = Self.unixSeconds(iso8601: trimmed) else { return fail("a UTC time (YYYY-MM-DDThh:mm:ss[.fff][Z|±hh:mm])") }
+            return .success(.utcTime(MMSUTCTime(unixSeconds: seconds)))
+        case .quality, .entryTime, .check, .phyComAddr, .trgOps, .optFlds, .svOptFlds, .logOptFlds, .entryID, .structure:
             return fail("a value this library reads for \(rawValue) (such values are left at their default)")
         }
+    }
+}
+
+extension SCLBasicType {
+    /// Seconds since 1970 for an ISO 8601 / XML Schema dateTime (`2024-05-06T07:08:09.250Z`, an offset, or none for UTC).
+    static func unixSeconds(iso8601 text: String) -> Double? {
+        let bytes = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= bytes.count, !range.isEmpty else { return nil }
+            var value = 0
+            for byte in bytes[range] {
+                guard byte >= 0x30 && byte <= 0x39 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            return value
+        }
+        guard bytes.count >= 19, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x54 || bytes[10] == 0x20, bytes[13] == 0x3A, bytes[16] == 0x3A,
+              let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+        var index = 19
+        var fraction = 0.0
+        if index < bytes.count, bytes[index] == 0x2E {
+            var scale = 0.1
+            index += 1
+            let start = index
+            while index < bytes.count, bytes[index] >= 0x30 && bytes[index] <= 0x39 {
+                fraction += Double(bytes[index] - 0x30) * scale
+                scale /= 10
+                index += 1
+            }
+            guard index > start else { return nil }
+        }
+        var offset = 0
+        if index < bytes.count {
+            switch bytes[index] {
+            case 0x5A where index + 1 == bytes.count: offset = 0
+            case 0x2B, 0x2D:
+                guard index + 6 == bytes.count, bytes[index + 3] == 0x3A, let hours = number(index + 1..<index + 3),
+                      let minutes = number(index + 4..<index + 6), hours < 24, minutes < 60 else { return nil }
+                offset = (hours * 3_600 + minutes * 60) * (bytes[index] == 0x2D ? -1 : 1)
+            default: return nil
+            }
+        }
+        // Days from the civil date (Howard Hinnant's algorithm), proleptic Gregorian.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        return Double(days * 86_400 + hour * 3_600 + minute * 60 + second - offset) + fraction
     }
 }

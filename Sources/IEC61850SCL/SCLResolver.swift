@@ -318,10 +318,17 @@ struct SCLResolver {
         return true
     }
 
-    private mutating func arrayCount(_ text: String?, location: SCLSourceLocation, path: @autoclosure () -> String) -> Int?? {
+    /// The array size from `count`: a number, or (Ed. 2.1) the name of a sibling attribute whose value holds it.
+    private mutating func arrayCount(_ text: String?, siblings: [SCLDataAttributeDefinition], location: SCLSourceLocation,
+                                     path: @autoclosure () -> String) -> Int?? {
         guard let text, !text.isEmpty else { return .some(nil) }
-        guard let count = Int(SCLLexical.trim(text)) else {
-            error(.invalidValue, "count '\(text)' is not a number (counts that name another attribute are not supported)", location, path(), "count")
+        let trimmed = SCLLexical.trim(text)
+        let sibling = siblings.first { $0.name == trimmed }
+        guard let count = Int(trimmed) ?? sibling.flatMap({ sibling in
+            (sibling.values.first { $0.sGroup == nil } ?? sibling.values.first).flatMap { Int(SCLLexical.trim($0.text)) }
+        }) else {
+            error(.invalidValue, sibling == nil ? "count '\(text)' is neither a number nor the name of a sibling attribute"
+                                                : "count names '\(trimmed)', which has no numeric value", location, path(), "count")
             return nil
         }
         guard count >= 1 && count <= limits.maxArrayCount else {
@@ -351,13 +358,14 @@ struct SCLResolver {
     private var daExpansions: [String: Expansion<[IEDModel.DataAttribute]>] = [:]
     private var failedTypes: Set<String> = []
 
-    private mutating func dataObject(_ definition: SCLDataObjectDefinition, path: () -> String, depth: Int) -> (IEDModel.DataObject, nodes: Int, height: Int)? {
+    private mutating func dataObject(_ definition: SCLDataObjectDefinition, path: () -> String, depth: Int,
+                                     siblings: [SCLDataAttributeDefinition] = []) -> (IEDModel.DataObject, nodes: Int, height: Int)? {
         guard let type = doTypes[definition.type] else {
             error(.unknownType, "'\(definition.name)' refers to DOType '\(definition.type)', which does not exist", definition.location, path(), "type")
             return nil
         }
         guard !brokenTypes.contains("DO:" + type.id) else { return nil }
-        guard let count = arrayCount(definition.count, location: definition.location, path: path()) else { return nil }
+        guard let count = arrayCount(definition.count, siblings: siblings, location: definition.location, path: path()) else { return nil }
         guard let expansion = expandDOType(type, depth: depth, location: definition.location, path: path) else { return nil }
         guard depth + expansion.height <= limits.maxTypeDepth else {
             error(.tooDeep, "types nest deeper than \(limits.maxTypeDepth) levels", definition.location, path())
@@ -382,10 +390,15 @@ struct SCLResolver {
             return nil
         }
         var expansion = Expansion<[IEDModel.DataNode]>(children: [], nodes: 0, height: 0)
+        let attributes = type.children.compactMap { child -> SCLDataAttributeDefinition? in
+            if case .dataAttribute(let da) = child { return da }
+            return nil
+        }
         for child in type.children {
             switch child {
             case .subDataObject(let sdo):
-                guard let (object, nodes, height) = dataObject(sdo, path: { Self.templatePath("DOType", type.id, "SDO", sdo.name) }, depth: depth + 1) else {
+                guard let (object, nodes, height) = dataObject(sdo, path: { Self.templatePath("DOType", type.id, "SDO", sdo.name) }, depth: depth + 1,
+                                                               siblings: attributes) else {
                     failedTypes.insert("DO:" + type.id)
                     return nil
                 }
@@ -403,7 +416,8 @@ struct SCLResolver {
                 if da.dchg == true { triggers.insert(.dataChange) }
                 if da.qchg == true { triggers.insert(.qualityChange) }
                 if da.dupd == true { triggers.insert(.dataUpdate) }
-                guard let (attribute, nodes, height) = dataAttribute(da, fc: fc, triggers: triggers, path: daPath, depth: depth + 1) else {
+                guard let (attribute, nodes, height) = dataAttribute(da, fc: fc, triggers: triggers, path: daPath, depth: depth + 1,
+                                                                     siblings: attributes) else {
                     failedTypes.insert("DO:" + type.id)
                     return nil
                 }
@@ -417,7 +431,8 @@ struct SCLResolver {
     }
 
     private mutating func dataAttribute(_ definition: SCLDataAttributeDefinition, fc: FunctionalConstraint, triggers: IEDModel.TriggerOptions,
-                                        path: () -> String, depth: Int) -> (IEDModel.DataAttribute, nodes: Int, height: Int)? {
+                                        path: () -> String, depth: Int,
+                                        siblings: [SCLDataAttributeDefinition] = []) -> (IEDModel.DataAttribute, nodes: Int, height: Int)? {
         guard depth <= limits.maxTypeDepth else {
             error(.tooDeep, "types nest deeper than \(limits.maxTypeDepth) levels", definition.location, path())
             return nil
@@ -426,7 +441,7 @@ struct SCLResolver {
             error(.invalidValue, "'\(definition.bType)' is not an SCL basic type", definition.location, path(), "bType")
             return nil
         }
-        guard let count = arrayCount(definition.count, location: definition.location, path: path()) else { return nil }
+        guard let count = arrayCount(definition.count, siblings: siblings, location: definition.location, path: path()) else { return nil }
         var attribute = IEDModel.DataAttribute(name: definition.name, fc: fc, bType: bType, typeID: definition.type, triggers: triggers,
                                                valKind: definition.valKind, sAddr: definition.sAddr)
         var below = 0
@@ -480,7 +495,8 @@ struct SCLResolver {
         var expansion = Expansion<[IEDModel.DataAttribute]>(children: [], nodes: 0, height: 0)
         for bda in type.attributes {
             guard let (component, nodes, height) = dataAttribute(bda, fc: fc, triggers: triggers,
-                                                                 path: { Self.templatePath("DAType", type.id, "BDA", bda.name) }, depth: depth + 1) else {
+                                                                 path: { Self.templatePath("DAType", type.id, "BDA", bda.name) }, depth: depth + 1,
+                                                                 siblings: type.attributes) else {
                 failedTypes.insert("DA:" + type.id)
                 return nil
             }

@@ -123,6 +123,12 @@ public struct XMLScanner: Sendable {
                 }
                 return .text(try readText())
             }
+            // Dispatch on the octet after '<': most tags are start or end tags.
+            let second: UInt8 = index + 1 < bytes.count ? bytes[index + 1] : 0
+            if second != UInt8(ascii: "!") && second != UInt8(ascii: "?") {
+                if second == UInt8(ascii: "/") { return try readEndTag() }
+                return try readStartTag()
+            }
             if matches("<!--") {
                 try skip(past: "-->", what: "comment")
             } else if matches("<?") {
@@ -274,7 +280,7 @@ public struct XMLScanner: Sendable {
     private mutating func readName(_ what: String) throws(XMLError) -> String {
         let start = index
         let startPosition = position
-        while index < bytes.count, Self.isNameByte(bytes[index]) { advance() }
+        while index < bytes.count, Self.isNameByte(bytes[index]) { index += 1 }  // a name holds no newline
         guard index > start else { throw error("expected \(what)") }
         return try decodeUTF8(start..<index, at: startPosition)
     }

@@ -257,3 +257,37 @@ struct SCLErrorTests {
         #expect { try document.iedModel(ied: "Other") } throws: { ($0 as? SCLError)?.message == "there is no IED 'Other'; the file has IED1" }
     }
 }
+
+@Suite("SCL values and counts")
+struct SCLValueTests {
+    @Test("a count that names a sibling attribute takes that attribute's value (Ed. 2.1)")
+    func countBySibling() throws {
+        let text = SCLHostileTests.templates("""
+        <LNodeType id="T0" lnClass="LLN0"><DO name="D" type="D0"/></LNodeType>
+        <DOType id="D0" cdc="CSD"><DA name="numPts" bType="INT16U" fc="DC"><Val>3</Val></DA><DA name="crvPts" bType="FLOAT32" fc="DC" count="numPts"/></DOType>
+        """)
+        let model = try SCLDocument(string: text).iedModel(strict: true)
+        guard case .dataAttribute(let points)? = model.logicalDevices[0].logicalNodes[0].dataObject(named: "D")?.child(named: "crvPts") else {
+            Issue.record("no crvPts")
+            return
+        }
+        #expect(points.count == 3 && points.elements.count == 3)
+        let bad = SCLHostileTests.templates("""
+        <LNodeType id="T0" lnClass="LLN0"><DO name="D" type="D0"/></LNodeType>
+        <DOType id="D0" cdc="CSD"><DA name="crvPts" bType="FLOAT32" fc="DC" count="nobody"/></DOType>
+        """)
+        #expect { try SCLDocument(string: bad).iedModel(strict: true) } throws: { ($0 as? SCLError)?.attribute == "count" }
+    }
+
+    @Test("Timestamp values in ISO 8601 become UtcTime", arguments: [
+        ("2024-05-06T07:08:09.250Z", 1_714_979_289.25), ("2024-05-06T09:08:09+02:00", 1_714_979_289.0), ("1970-01-01T00:00:00", 0.0),
+    ])
+    func timestamps(text: String, seconds: Double) {
+        #expect(SCLBasicType.unixSeconds(iso8601: text) == seconds)
+    }
+
+    @Test("malformed timestamps are refused", arguments: ["2024-13-01T00:00:00Z", "2024-05-06", "2024-05-06T07:08:09.Z", "yesterday", "2024-05-06T07:08:09+0200"])
+    func badTimestamps(text: String) {
+        #expect(SCLBasicType.unixSeconds(iso8601: text) == nil)
+    }
+}

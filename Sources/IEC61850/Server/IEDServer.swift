@@ -307,6 +307,7 @@ public final class IEDServer: Service, Sendable {
             // Writes that change dataset members trigger reports: remember what was there before.
             let written: [MMSVariableSpecification]
             switch request {
+            case .write where reportEngine.isIdle: written = []
             case .write(.listOfVariables(let variables), _): written = variables
             case .write(.variableListName(.domainSpecific(let domain, let item)), _): written = model.dataSet(domain: domain, name: item)?.members ?? []
             default: written = []

@@ -66,9 +66,13 @@ final class ReportEngine: Sendable {
     /// even when changes come from several threads. Taken before `state` and the model, never inside them.
     private let ordering = Mutex<Void>(())
 
+    /// Whether the model has no report control block (then changes cost nothing here).
+    let isIdle: Bool
+
     init(controls: [ServedReportControl], log: Logger) {
         state = Mutex(State(blocks: controls.map { Block(configuration: $0, state: ReportControlState($0)) }))
         self.log = log
+        isIdle = controls.isEmpty
     }
 
     // MARK: Associations
@@ -108,6 +112,7 @@ final class ReportEngine: Sendable {
     /// Whether `item` in `domain` is a report control block or one of its attributes; then the block's index and
     /// the attribute (`nil` for the whole block).
     func target(domain: String, item: String) -> (block: Int, attribute: String?)? {
+        guard !isIdle else { return nil }
         let parts = item.split(separator: "$", omittingEmptySubsequences: false)
         guard parts.count >= 3, parts[1] == "RP" || parts[1] == "BR" else { return nil }
         let blockItem = parts.prefix(3).joined(separator: "$")
@@ -275,7 +280,7 @@ final class ReportEngine: Sendable {
     /// Values changed in the model (by the application or a client write): report what the blocks watch. A BRCB
     /// watches also while nobody has it enabled, and buffers.
     func valuesChanged(_ changes: [ValueChange], server: IEDServer) {
-        guard !changes.isEmpty else { return }
+        guard !changes.isEmpty, !isIdle else { return }
         let members = server.dataSetMembers()
         let declared = server.attributeTriggers()
         // What each change is (IEC 61850-7-2 §17.2.2.9): from the attribute's declared dchg/qchg/dupd when the model has
