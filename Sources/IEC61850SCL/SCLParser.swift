@@ -63,20 +63,20 @@ struct SCLParser {
         node.location = location(tag)
         stack.append(tag)
         defer { stack.removeLast() }
-        var seen = [Bool](repeating: false, count: schema.attributes.count)
+        var seen: UInt64 = 0  // schemas have fewer than 64 attributes (checked when a schema is built)
         for attribute in tag.attributes {
             guard let index = schema.attributeIndex[attribute.name] else {
                 node.otherAttributes.append(SCLAttribute(name: attribute.name, value: attribute.value))
                 continue
             }
-            seen[index] = true
+            seen |= 1 << UInt64(index)
             do {
                 try schema.attributes[index].read(&node, attribute.value)
             } catch {
                 throw SCLError(.invalidValue, error.message, location: node.location, path: currentPath, attribute: attribute.name)
             }
         }
-        for (index, attribute) in schema.attributes.enumerated() where attribute.required && !seen[index] {
+        for (index, attribute) in schema.attributes.enumerated() where attribute.required && seen & (1 << UInt64(index)) == 0 {
             throw SCLError(.missingAttribute, "<\(tag.name)> has no \(attribute.name)", location: node.location, path: currentPath,
                            attribute: attribute.name)
         }

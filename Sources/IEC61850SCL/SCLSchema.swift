@@ -101,7 +101,8 @@ struct SCLSchema<Root: SCLNode>: Sendable {
         self.children = children
         self.text = text
         var attributeIndex: [String: Int] = [:]
-        for (index, attribute) in attributes.enumerated() { attributeIndex[attribute.name] = index }
+        // The parser keeps the attributes it saw in a 64-bit mask; the largest schema (ExtRef) has 19.
+        for (index, attribute) in attributes.prefix(64).enumerated() { attributeIndex[attribute.name] = index }
         self.attributeIndex = attributeIndex
         var childIndex: [String: Int] = [:]
         for (index, child) in children.enumerated() { for name in child.names { childIndex[name] = index } }

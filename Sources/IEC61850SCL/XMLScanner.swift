@@ -331,16 +331,36 @@ public struct XMLScanner: Sendable {
             advance()
             let start = index
             let valuePosition = position
-            // Values can be huge (a hostile 100 MB attribute): find the delimiters with memchr, not byte by byte.
-            guard let end = find(quote, in: index..<bytes.count) else {
-                throw error("unterminated value of attribute \(attributeName)", at: valuePosition)
+            // Most values are short: one pass over them. Long ones (a hostile 100 MB attribute) are searched with memchr.
+            var hasEntity = false
+            var shortEnd: Int?
+            let probeEnd = min(bytes.count, index + 64)
+            var probe = index
+            while probe < probeEnd {
+                let byte = bytes[probe]
+                if byte == quote {
+                    shortEnd = probe
+                    break
+                }
+                if byte == UInt8(ascii: "<") || byte == UInt8(ascii: "\n") {
+                    break  // an error, or a line to count: the careful path below handles both
+                }
+                if byte == UInt8(ascii: "&") { hasEntity = true }
+                probe += 1
             }
-            if let angle = find(UInt8(ascii: "<"), in: index..<end) {
-                skipLines(to: angle)
-                throw error("'<' inside the value of attribute \(attributeName)")
+            if let shortEnd {
+                index = shortEnd
+            } else {
+                guard let end = find(quote, in: index..<bytes.count) else {
+                    throw error("unterminated value of attribute \(attributeName)", at: valuePosition)
+                }
+                if let angle = find(UInt8(ascii: "<"), in: index..<end) {
+                    skipLines(to: angle)
+                    throw error("'<' inside the value of attribute \(attributeName)")
+                }
+                hasEntity = find(UInt8(ascii: "&"), in: index..<end) != nil
+                skipLines(to: end)
             }
-            let hasEntity = find(UInt8(ascii: "&"), in: index..<end) != nil
-            skipLines(to: end)
             let value = hasEntity ? try resolveEntities(start..<index, at: valuePosition) : try decodeUTF8(start..<index, at: valuePosition)
             advance()
             let repeated: Bool

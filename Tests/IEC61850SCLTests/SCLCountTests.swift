@@ -21,19 +21,21 @@ struct SCLCountTests {
         }
         #expect(status == 0)
         let independent = try JSONDecoder().decode([String: [String: IEDModel.Counts]].self, from: output)
-        var compared = 0
-        for file in files {
-            let document = try SCLDocument(contentsOfFile: SCLCorpus.path(file))
-            let expected = try #require(independent[SCLCorpus.path(file)], "\(file)")
-            var ours: [String: IEDModel.Counts] = [:]
-            for ied in document.ieds {
-                for accessPoint in ied.accessPoints where accessPoint.server != nil {
-                    ours[ied.name + "/" + accessPoint.name] = try document.iedModel(ied: ied.name, accessPoint: accessPoint.name, strict: true).counts
-                    compared += 1
+        let ours = try await offload { () -> [String: [String: IEDModel.Counts]] in
+            var ours: [String: [String: IEDModel.Counts]] = [:]
+            for file in files {
+                let document = try SCLDocument(contentsOfFile: SCLCorpus.path(file))
+                var counts: [String: IEDModel.Counts] = [:]
+                for ied in document.ieds {
+                    for accessPoint in ied.accessPoints where accessPoint.server != nil {
+                        counts[ied.name + "/" + accessPoint.name] = try document.iedModel(ied: ied.name, accessPoint: accessPoint.name, strict: true).counts
+                    }
                 }
+                ours[SCLCorpus.path(file)] = counts
             }
-            #expect(ours == expected, "\(file)")
+            return ours
         }
-        #expect(compared >= 50)
+        for file in files { #expect(ours[SCLCorpus.path(file)] == independent[SCLCorpus.path(file)], "\(file)") }
+        #expect(ours.values.reduce(0) { $0 + $1.count } >= 50)
     }
 }

@@ -330,7 +330,7 @@ struct ServerTimeoutTests {
 
     @Test("with an idle timeout, a silent association is aborted and the client is told")
     func idleAssociation() async throws {
-        let (server, port) = try await server(idleTimeout: .seconds(1))
+        let (server, port) = try await server(idleTimeout: .seconds(2))
         let client = try await IEC61850Client.connect(host: "127.0.0.1", port: port)
         _ = try await client.identify()
         var connected = true

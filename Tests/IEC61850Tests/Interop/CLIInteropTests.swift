@@ -136,32 +136,32 @@ struct SCLCommandTests {
     static func corpus(_ file: String) -> String { PeerEnvironment.sharedFolder.appendingPathComponent("scl/" + file).path }
 
     @Test("scl validate: exit 0 and silence for a valid file; exit 1 with FILE:LINE:COL: KIND: message (path @attribute) otherwise")
-    func validate() throws {
-        let valid = try runCLI(["scl", "validate", Self.corpus("libiec61850/examples/server_example_basic_io/simpleIO_direct_control.cid")])
+    func validate() async throws {
+        let valid = try await offload { try runCLI(["scl", "validate", Self.corpus("libiec61850/examples/server_example_basic_io/simpleIO_direct_control.cid")]) }
         #expect(valid.status == 0 && valid.stdout.isEmpty, "\(valid)")
         let file = Self.corpus("riseclipse-validator-scl2003-test/scl/input/oclContraintsTests/DOType/DOTypeReferingDirectlyToItself.scl")
-        let cycle = try runCLI(["scl", "validate", file])
+        let cycle = try await offload { try runCLI(["scl", "validate", file]) }
         #expect(cycle.status == 1)
         #expect(cycle.stdout == "\(file):10:7: typeCycle: DOType 'doType' refers to itself (doType → doType) (SCL/DataTypeTemplates/DOType[id=\"doType\"]/SDO[name=\"sdo\"] @type)\n")
         let broken = Self.corpus("libiec61850/tools/model_generator/sampleModel_errors.icd")
-        let missing = try runCLI(["scl", "validate", broken])
+        let missing = try await offload { try runCLI(["scl", "validate", broken]) }
         #expect(missing.status == 1 && missing.stdout.hasPrefix("\(broken):20:"), "\(missing)")
         #expect(missing.stdout.contains(": missingAttribute: ") && missing.stdout.hasSuffix("(SCL/IED[name=\"SampleIED\"]/AccessPoint @name)\n"))
     }
 
     @Test("scl summary, ieds and json describe the file")
-    func describe() throws {
+    func describe() async throws {
         let file = Self.corpus("libiec61850/tools/model_generator/complexModel.icd")
-        let summary = try runCLI(["scl", "summary", file])
+        let summary = try await offload { try runCLI(["scl", "summary", file]) }
         #expect(summary.status == 0)
         #expect(summary.stdout.hasPrefix("IED ied1 (access point accessPoint1"))
         #expect(summary.stdout.contains("LD ied1Inverter (inst Inverter)") && summary.stdout.contains("LD ied1Battery (inst Battery)"))
-        let ieds = try runCLI(["scl", "ieds", file])
+        let ieds = try await offload { try runCLI(["scl", "ieds", file]) }
         #expect(ieds.stdout.hasPrefix("ied1\n  accessPoint1: server, LDs Inverter, Battery"), "\(ieds.stdout)")
-        let json = try runCLI(["scl", "json", file])
+        let json = try await offload { try runCLI(["scl", "json", file]) }
         let document = try #require(jsonObject(json.stdout))
         #expect((document["ieds"] as? [[String: Any]])?.first?["name"] as? String == "ied1")
-        let noIED = try runCLI(["scl", "summary", file, "--ied", "nope"])
+        let noIED = try await offload { try runCLI(["scl", "summary", file, "--ied", "nope"]) }
         #expect(noIED.status == 1 && noIED.stderr.contains("there is no IED 'nope'; the file has ied1"))
     }
 
