@@ -83,12 +83,21 @@ func waitForTerminationSignal() async {
 }
 
 struct Demo: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "A short tour: start the demo IED in-process, connect, browse, read and write.")
+    static let configuration = CommandConfiguration(abstract: "A short tour: start the demo IED in-process, connect, browse, read, write and receive reports.")
 
     func run() async throws {
         var configuration = IEDServerConfiguration()
         configuration.port = 0
-        let server = IEDServer(model: DemoIED.model(), configuration: configuration)
+        // The demo IED plus a dataset and an unbuffered report control block, for the reports step.
+        var demoModel = DemoIED.model()
+        try demoModel.addDataSet("\(DemoIED.logicalDevice)/LLN0.Events", members: [
+            DataSetMember("\(DemoIED.logicalDevice)/GGIO1.Ind1.stVal", fc: .ST), DataSetMember("\(DemoIED.logicalDevice)/GGIO1.Cnt1.stVal", fc: .ST),
+        ])
+        try demoModel.addReportControl(ServedReportControl(domain: DemoIED.logicalDevice, logicalNode: "LLN0", name: "EventsRCB01", reportID: "Events",
+                                                           dataSet: "\(DemoIED.logicalDevice)/LLN0$Events",
+                                                           optionalFields: [.sequenceNumber, .dataReference, .reasonCode],
+                                                           triggerOptions: [.dataChange, .generalInterrogation]))
+        let server = IEDServer(model: demoModel, configuration: configuration)
         try await server.start()
         let port = server.port ?? 0
         let simulation = Task { await DemoIED.simulate(server, period: .milliseconds(200)) }
@@ -139,6 +148,17 @@ struct Demo: AsyncParsableCommand {
                 } catch let error as IEC61850Error {
                     print("   GGIO1.Ind1.stVal [ST] := true → refused: \(error.dataAccessError?.name ?? "\(error)")")
                 }
+
+                print("\n▶ Reports: dataset LLN0.Events (Ind1.stVal, Cnt1.stVal), URCB LLN0.RP.EventsRCB01, GI then data changes:")
+                let reports = try await ied.enableReporting("\(ld)/LLN0.RP.EventsRCB01", generalInterrogation: true)
+                for try await report in reports.prefix(3) {
+                    let entries = report.entries.map { entry in
+                        "\(entry.reference.map { String($0.split(separator: "/").last ?? "") } ?? "#\(entry.index)") = \(entry.value.readable)"
+                            + " (\(entry.reason?.names.joined(separator: ",") ?? ""))"
+                    }
+                    print("   #\(report.sequenceNumber ?? 0): " + entries.joined(separator: "; "))
+                }
+                try await ied.disableReporting("\(ld)/LLN0.RP.EventsRCB01")
             }
         } catch {
             await server.shutdown()
@@ -147,7 +167,7 @@ struct Demo: AsyncParsableCommand {
         }
         await server.shutdown()
         print("\n▶ Concluded, released and stopped. Next: `swift run iec61850 serve --port 10102` and "
-              + "`swift run iec61850 browse 127.0.0.1:10102` in another terminal.")
+              + "`swift run iec61850 browse 127.0.0.1:10102` in another terminal; `swift run iec61850 scl summary FILE` for SCL.")
     }
 }
 
