@@ -226,3 +226,15 @@ struct WatchCommandTests {
         }
     }
 }
+
+@Suite("iec61850 demo (the README's main job)")
+struct DemoCommandTests {
+    @Test("demo runs the whole tour and exits 0")
+    func demo() async throws {
+        let result = try await offload { try runCLI(["demo"]) }
+        #expect(result.status == 0, "\(result.stderr)")
+        for step in ["▶ Associated.", "▶ Typed reads:", "▶ Writes", "refused: object-access-denied", "▶ Reports:", "(gi)", "(dchg)", "▶ Concluded"] {
+            #expect(result.stdout.contains(step), "missing \(step) in:\n\(result.stdout)")
+        }
+    }
+}
