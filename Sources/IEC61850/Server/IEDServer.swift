@@ -509,7 +509,8 @@ final class MMSServerChannelHandler: ChannelInboundHandler {
             for (variable, value) in zip(variables, values) {
                 if let target = reportControlTarget(variable) {
                     results.append(server.reportEngine.write(block: target.block, attribute: target.attribute, value: value,
-                                                             association: ObjectIdentifier(self), server: server))
+                                                             association: ObjectIdentifier(self), server: server,
+                                                             associationDataSets: associationDataSets))
                 } else if case .confirmedResponse(_, .write(let single)) = server.respond(to: .write(.listOfVariables([variable]), [value]),
                                                                                           invokeID: invokeID, maxPDUSize: maxPDUSize) {
                     results.append(single.first ?? .objectAccessDenied)
@@ -534,7 +535,13 @@ final class MMSServerChannelHandler: ChannelInboundHandler {
             var persistent: [MMSObjectName] = []
             for name in names {
                 if case .aaSpecific(let item) = name {
-                    if associationDataSets.removeValue(forKey: item) != nil { matched += 1; deleted += 1 }
+                    guard associationDataSets[item] != nil else { continue }
+                    matched += 1
+                    // A dataset a control block of this association reports stays (IEC 61850-7-2 §13.3.7).
+                    if !server.reportEngine.isUsing(association: ObjectIdentifier(self), dataSet: item) {
+                        associationDataSets.removeValue(forKey: item)
+                        deleted += 1
+                    }
                 } else {
                     persistent.append(name)
                 }

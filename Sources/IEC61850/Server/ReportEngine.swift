@@ -53,6 +53,19 @@ final class ReportEngine: Sendable {
         var resumeAfter: UInt64?
         /// BRCB: kept for this client address until this instant after its association ended (`ResvTms`).
         var reservedFor: (address: [UInt8], until: ContinuousClock.Instant)?
+        /// The members of the owner's association-specific dataset when DatSet names one (`@name`).
+        var associationMembers: [MMSVariableSpecification]?
+    }
+
+    /// The members of a block's dataset: a persistent one from `all`, or the owner's association-specific one.
+    private static func members(of block: Block, in all: [String: [MMSVariableSpecification]]) -> [MMSVariableSpecification]? {
+        block.state.dataSet.hasPrefix("@") ? block.associationMembers : all[block.state.dataSet]
+    }
+
+    /// Whether an enabled or reserved block of `association` reports its association-specific dataset `name`
+    /// (such a dataset may not be deleted then).
+    func isUsing(association: ObjectIdentifier, dataSet name: String) -> Bool {
+        state.withLock { state in state.blocks.contains { $0.state.owner == association && $0.state.dataSet == "@" + name } }
     }
 
     private struct State {
@@ -100,6 +113,12 @@ final class ReportEngine: Sendable {
                     state.blocks[index].state.ownerAddress = []
                 }
                 state.blocks[index].state.owner = nil
+                if state.blocks[index].state.dataSet.hasPrefix("@") {
+                    // The association's datasets end with it: back to the configured dataset.
+                    state.blocks[index].state.dataSet = state.blocks[index].configuration.dataSet
+                    state.blocks[index].state.configurationRevision &+= 1
+                    state.blocks[index].associationMembers = nil
+                }
                 changed.append((state.blocks[index].configuration, state.blocks[index].state.value))
             }
             return changed
@@ -123,18 +142,19 @@ final class ReportEngine: Sendable {
     }
 
     /// A client's write of a control block attribute, under the rules of IEC 61850-7-2 §17.2.2 (URCB) and §17.2.3 (BRCB).
-    func write(block index: Int, attribute: String?, value: MMSValue, association: ObjectIdentifier, server: IEDServer) -> DataAccessError? {
+    func write(block index: Int, attribute: String?, value: MMSValue, association: ObjectIdentifier, server: IEDServer,
+               associationDataSets: [String: [MMSVariableSpecification]] = [:]) -> DataAccessError? {
         var generalInterrogation = false
         let error: DataAccessError? = ordering.withLock { _ in
             writeOrdered(block: index, attribute: attribute, value: value, association: association, server: server,
-                         generalInterrogation: &generalInterrogation)
+                         associationDataSets: associationDataSets, generalInterrogation: &generalInterrogation)
         }
         if error == nil, generalInterrogation { report(block: index, reason: .generalInterrogation, server: server) }
         return error
     }
 
     private func writeOrdered(block index: Int, attribute: String?, value: MMSValue, association: ObjectIdentifier, server: IEDServer,
-                              generalInterrogation: inout Bool) -> DataAccessError? {
+                              associationDataSets: [String: [MMSVariableSpecification]], generalInterrogation: inout Bool) -> DataAccessError? {
         var backlog: [Entry] = []
         let outcome: (DataAccessError?, [(ServedReportControl, MMSValue)]) = state.withLock { state in
             guard state.blocks.indices.contains(index), let attribute, !attribute.isEmpty else { return (.objectAccessDenied, []) }
@@ -214,8 +234,18 @@ final class ReportEngine: Sendable {
                 block.state.reportID = text
             case ("DatSet", .visibleString(let text)), ("DatSet", .mmsString(let text)):
                 if let refusal = settable() { return fail(refusal) }
-                let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
-                guard text.isEmpty || (parts.count == 2 && server.hasDataSet(domain: parts[0], name: parts[1])) else { return fail(.objectValueInvalid) }
+                if text.hasPrefix("@") {
+                    // One of this association's own datasets (IEC 61850-7-2 §17.2.2.5: a non-persistent dataset).
+                    guard let members = associationDataSets[String(text.dropFirst())] else { return fail(.objectValueInvalid) }
+                    block.associationMembers = members
+                    // The dataset is this association's, so the block is too until the association ends.
+                    block.state.owner = association
+                    block.state.ownerAddress = clientAddress
+                } else {
+                    let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
+                    guard text.isEmpty || (parts.count == 2 && server.hasDataSet(domain: parts[0], name: parts[1])) else { return fail(.objectValueInvalid) }
+                    block.associationMembers = nil
+                }
                 if text != block.state.dataSet {
                     block.state.configurationRevision &+= 1
                     block.buffer.removeAll()  // entries of another dataset cannot be sent any more
@@ -300,7 +330,7 @@ final class ReportEngine: Sendable {
         var immediate: [Int] = []
         state.withLock { state in
             for index in state.blocks.indices where state.blocks[index].state.enabled || state.blocks[index].configuration.isBuffered {
-                guard let list = members[state.blocks[index].state.dataSet] else { continue }
+                guard let list = Self.members(of: state.blocks[index], in: members) else { continue }
                 var block = state.blocks[index]
                 var touched = false
                 for (change, all) in zip(changes, reasons) {
@@ -347,10 +377,11 @@ final class ReportEngine: Sendable {
     /// A report of every member for one reason (general interrogation, integrity); pending changes go first.
     private func report(block index: Int, reason: ReportTriggers, server: IEDServer) {
         flush(block: index, server: server)
-        guard let list = state.withLock({ state -> String? in
+        let all = server.dataSetMembers()
+        guard let list = state.withLock({ state -> [MMSVariableSpecification]? in
             guard state.blocks.indices.contains(index), state.blocks[index].state.enabled else { return nil }
-            return state.blocks[index].state.dataSet
-        }).flatMap({ server.dataSetMembers()[$0] }) else { return }
+            return Self.members(of: state.blocks[index], in: all)
+        }) else { return }
         record(block: index, included: Dictionary(uniqueKeysWithValues: list.indices.map { ($0, reason) }), server: server)
     }
 
@@ -360,8 +391,8 @@ final class ReportEngine: Sendable {
     }
 
     private func recordOrdered(block index: Int, included: [Int: ReportTriggers], server: IEDServer) {
-        guard let dataSet = state.withLock({ $0.blocks.indices.contains(index) ? $0.blocks[index].state.dataSet : nil }),
-              let members = server.dataSetMembers()[dataSet] else { return }
+        let all = server.dataSetMembers()
+        guard let members = state.withLock({ $0.blocks.indices.contains(index) ? Self.members(of: $0.blocks[index], in: all) : nil }) else { return }
         let positions = included.keys.filter { $0 < members.count }.sorted()
         let values = server.read(positions.map { members[$0] })
         let entry: Entry? = state.withLock { state in
@@ -403,7 +434,8 @@ final class ReportEngine: Sendable {
 
     /// Sends one entry as a report (IEC 61850-8-1 §17.2.3) to the block's owner.
     private func send(_ entry: Entry, block index: Int, server: IEDServer) {
-        let prepared: (ReportSink, ReportControlState, ServedReportControl, Bool)? = state.withLock { state in
+        let all = server.dataSetMembers()
+        let prepared: (ReportSink, ReportControlState, ServedReportControl, Bool, [MMSVariableSpecification]?)? = state.withLock { state in
             guard state.blocks.indices.contains(index), state.blocks[index].state.enabled,
                   let owner = state.blocks[index].state.owner, let sink = state.sinks[owner] else { return nil }
             var block = state.blocks[index]
@@ -415,9 +447,9 @@ final class ReportEngine: Sendable {
             let snapshot = block.state
             block.state.sequenceNumber = block.configuration.isBuffered ? block.state.sequenceNumber &+ 1 : (block.state.sequenceNumber &+ 1) & 0xFF
             state.blocks[index] = block
-            return (sink, snapshot, block.configuration, overflowed)
+            return (sink, snapshot, block.configuration, overflowed, Self.members(of: block, in: all))
         }
-        guard let (sink, block, configuration, overflowed) = prepared, let members = server.dataSetMembers()[block.dataSet] else { return }
+        guard let (sink, block, configuration, overflowed, dataSetMembers) = prepared, let members = dataSetMembers else { return }
         let positions = entry.included.keys.sorted()
         let valueByPosition = Dictionary(uniqueKeysWithValues: zip(positions, entry.values))
         let reportID = block.reportID.isEmpty ? "\(configuration.domain)/\(configuration.item)" : block.reportID

@@ -431,3 +431,28 @@ extension ReportServerInteropTests {
         }
     }
 }
+
+extension CodeReportControlTests {
+    @Test("a URCB can report an association-specific dataset; that dataset cannot be deleted while used; both end with the association")
+    func associationDataSetReported() async throws {
+        let (server, port) = try await server(bufferTime: 0, triggers: [.dataChange])
+        let ld = DemoIED.logicalDevice
+        let rcb: ReportControlBlockReference = "\(ld)/LLN0.RP.rcb01"
+        try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
+            try await client.createDataSet("@mine", members: [DataSetMember("\(ld)/GGIO1.AnIn2.mag.f", fc: .MX)])
+            let stream = try await client.enableReporting(rcb, settings: ReportSettings(dataSet: "@mine", optionalFields: [.dataSetName]))
+            var iterator = stream.makeAsyncIterator()
+            try server.update("\(ld)/GGIO1.AnIn2.mag.f", fc: .MX, to: .float(7.25))
+            let report = try #require(try await iterator.next())
+            #expect(report.dataSet == "@mine" && report.entries.first?.value == .float(7.25))
+            let inUse = await #expect(throws: IEC61850Error.self) { try await client.deleteDataSet("@mine") }
+            guard case .refused? = inUse?.kind else { Issue.record("\(String(describing: inUse))"); return }
+            await #expect(throws: IEC61850Error.self) { try await client.setReportControlBlock(rcb, ReportSettings(dataSet: "@nothing")) }
+        }
+        try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
+            let block = try await client.reportControlBlock(rcb)
+            #expect(block.dataSet == "\(ld)/LLN0$Events" && block.isEnabled == false, "back to the configured dataset")
+        }
+        await server.shutdown()
+    }
+}
