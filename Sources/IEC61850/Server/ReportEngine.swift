@@ -97,6 +97,8 @@ final class ReportEngine: Sendable {
     /// The association ended: its control blocks are disabled and released (IEC 61850-7-2 §17.2.2.7); a BRCB goes on
     /// buffering.
     func unregister(_ association: ObjectIdentifier, server: IEDServer) {
+        let eventLoop = state.withLock { $0.sinks[association]?.eventLoop }
+        var expiries: [(index: Int, after: Int16)] = []
         let changed: [(ServedReportControl, MMSValue)] = state.withLock { state in
             state.sinks.removeValue(forKey: association)
             var changed: [(ServedReportControl, MMSValue)] = []
@@ -108,6 +110,7 @@ final class ReportEngine: Sendable {
                 if state.blocks[index].configuration.isBuffered, seconds > 0 {
                     // IEC 61850-7-2 §17.2.3: the reservation outlives the association by ResvTms seconds, for the same client.
                     state.blocks[index].reservedFor = (state.blocks[index].state.ownerAddress, .now + .seconds(Int(seconds)))
+                    expiries.append((index, seconds))
                 } else {
                     state.blocks[index].state.reservationTime = 0
                     state.blocks[index].state.ownerAddress = []
@@ -122,6 +125,21 @@ final class ReportEngine: Sendable {
                 changed.append((state.blocks[index].configuration, state.blocks[index].state.value))
             }
             return changed
+        }
+        publish(changed, server: server)
+        // When a kept reservation runs out, the block is free again and reads show it (Owner empty, ResvTms 0).
+        for expiry in expiries {
+            eventLoop?.scheduleTask(in: .seconds(Int64(expiry.after))) { [self] in self.expireReservation(block: expiry.index, server: server) }
+        }
+    }
+
+    private func expireReservation(block index: Int, server: IEDServer) {
+        let changed: [(ServedReportControl, MMSValue)] = state.withLock { state in
+            guard state.blocks.indices.contains(index), let kept = state.blocks[index].reservedFor, kept.until <= .now + .milliseconds(100) else { return [] }
+            state.blocks[index].reservedFor = nil
+            state.blocks[index].state.reservationTime = 0
+            state.blocks[index].state.ownerAddress = []
+            return [(state.blocks[index].configuration, state.blocks[index].state.value)]
         }
         publish(changed, server: server)
     }

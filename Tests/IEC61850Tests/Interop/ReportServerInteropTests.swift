@@ -322,6 +322,39 @@ struct BufferedReportTests {
         await server.shutdown()
     }
 
+    @Test("when ResvTms runs out, the BRCB is free: reads show no owner, another address may enable it")
+    func reservationExpires() async throws {
+        let (server, port) = try await server(capacity: 10)
+        let ld = DemoIED.logicalDevice
+        let rcb: ReportControlBlockReference = "\(ld)/LLN0.BR.brcb01"
+        try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
+            try await client.setReportControlBlock(rcb, ReportSettings(reservationTime: 1))
+        }
+        // Wait (bounded) until the one-second reservation has run out.
+        var free = false
+        for _ in 0..<50 where !free {
+            try await Task.sleep(for: .milliseconds(100))
+            free = try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws -> Bool in
+                let block = try await client.reportControlBlock(rcb)
+                return block.reservationTime == 0 && block.owner?.isEmpty == true
+            }
+        }
+        #expect(free, "the reservation did not expire")
+        let answer = try await offload { () -> MMSPDU? in
+            let raw = RawConnection(port: port, from: "127.0.0.2")
+            defer { raw.close() }
+            guard var association = raw.associateKeeping() else { return nil }
+            let variable = MMSVariableSpecification(name: .domainSpecific(domain: ld, item: "LLN0$BR$brcb01$RptEna"))
+            return raw.request(.write(.listOfVariables([variable]), [.boolean(true)]), on: &association)
+        }
+        guard case .confirmedResponse(_, .write(let results))? = answer else {
+            Issue.record("no write response: \(String(describing: answer))")
+            return
+        }
+        #expect(results == [nil], "another client address may take it now")
+        await server.shutdown()
+    }
+
     @Test("a full buffer drops the oldest entries and the next report says BufOvfl; PurgeBuf empties it")
     func overflowAndPurge() async throws {
         let (server, port) = try await server(capacity: 3)
