@@ -159,6 +159,9 @@ final class ReportHub: Sendable {
     private let segments = Mutex<[String: Report]>([:])
     /// The most reports reassembled at once; beyond it the oldest partial one is delivered as incomplete.
     static let maxPendingSegmented = 64
+    /// The most entries one reassembled report may gather: a server that never ends a report (MoreSegmentsFollow
+    /// always true) cannot grow memory without bound; the report is delivered as incomplete instead.
+    static let maxSegmentedEntries = 65_536
 
     func deliverDecoded(_ report: Report) {
         guard report.optionalFields.contains(.segmentation), let sub = report.subSequenceNumber, let more = report.moreSegmentsFollow else {
@@ -170,6 +173,12 @@ final class ReportHub: Sendable {
             if sub > 0, var current = pending[report.reportID], current.sequenceNumber == report.sequenceNumber,
                current.subSequenceNumber.map({ $0 &+ 1 }) == sub {
                 current.append(segment: report)
+                if current.entries.count > Self.maxSegmentedEntries {
+                    current.isIncomplete = true
+                    complete.append(current)
+                    pending.removeValue(forKey: report.reportID)
+                    return
+                }
                 pending[report.reportID] = current
             } else {
                 // A first segment, or a gap: what was pending is delivered as it is (incomplete) and this one starts anew.
@@ -187,7 +196,10 @@ final class ReportHub: Sendable {
                 complete.append(oldest)
             }
         }
-        for report in complete { fanOut(report) }
+        for var report in complete {
+            report.entries.sort { $0.index < $1.index }
+            fanOut(report)
+        }
     }
 
     private func fanOut(_ report: Report) {

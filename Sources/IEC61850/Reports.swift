@@ -390,7 +390,7 @@ extension Report {
         var bits = inclusion.bits + Array(repeating: false, count: size - inclusion.bits.count)
         for (index, bit) in segment.inclusion.bits.enumerated() where bit { bits[index] = true }
         inclusion = MMSBitString(bits: bits)
-        entries = (entries + segment.entries).sorted { $0.index < $1.index }
+        entries += segment.entries  // put in dataset order once, when the report is complete
         subSequenceNumber = segment.subSequenceNumber
         moreSegmentsFollow = segment.moreSegmentsFollow
         isIncomplete = isIncomplete || segment.isIncomplete

@@ -521,9 +521,6 @@ struct SCLResolver {
 
     // MARK: Instance values
 
-    /// A placeholder that owns no storage, put in a slot while its node is changed.
-    private static let vacant = IEDModel.DataNode.dataObject(IEDModel.DataObject(name: "", cdc: "", children: []))
-
     private mutating func apply(_ instance: SCLDataInstance, to object: inout IEDModel.DataObject, path: () -> String) {
         if object.count != nil {
             guard let ix = instance.ix, object.elements.indices.contains(ix) else {
@@ -541,10 +538,7 @@ struct SCLResolver {
                 warn(.unresolvedReference, "SDI '\(sub.name)' names nothing in DOType '\(object.typeID)'; its values are ignored", sub.location, subPath(), "name")
                 continue
             }
-            // Take the child out (leaving a vacant node) so that its storage is referenced once and changes in place.
-            let taken = object.children[index]
-            object.children[index] = Self.vacant
-            switch consume taken {
+            switch object.children[index] {
             case .dataObject(var child):
                 apply(sub, to: &child, path: subPath)
                 object.children[index] = .dataObject(child)
@@ -555,13 +549,10 @@ struct SCLResolver {
         }
         for dai in instance.attributes {
             func daiPath() -> String { path() + "/" + SCLPath.segment("DAI", ["name": dai.name]) }
-            guard let index = object.children.firstIndex(where: { $0.name == dai.name }), case .dataAttribute = object.children[index] else {
+            guard let index = object.children.firstIndex(where: { $0.name == dai.name }), case .dataAttribute(var child) = object.children[index] else {
                 warn(.unresolvedReference, "DAI '\(dai.name)' names no attribute of DOType '\(object.typeID)'; its value is ignored", dai.location, daiPath(), "name")
                 continue
             }
-            let taken = object.children[index]
-            object.children[index] = Self.vacant
-            guard case .dataAttribute(var child) = consume taken else { continue }
             apply(dai, to: &child, path: daiPath)
             object.children[index] = .dataAttribute(child)
         }

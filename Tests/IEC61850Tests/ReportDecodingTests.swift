@@ -154,3 +154,19 @@ struct SegmentedReportTests {
         #expect(second.isIncomplete && second.entries.map(\.index) == [5])
     }
 }
+
+extension SegmentedReportTests {
+    @Test("a server that never ends a segmented report cannot grow memory without bound")
+    func endlessSegments() async throws {
+        let hub = ReportHub()
+        let (_, stream) = hub.subscribe(limit: 10) { _ in true }
+        var segment = Self.segment(0, more: true, members: Array(0..<6))
+        for sub in 0...(ReportHub.maxSegmentedEntries / 6 + 1) {
+            segment.subSequenceNumber = UInt32(sub)
+            hub.deliverDecoded(segment)
+        }
+        var iterator = stream.makeAsyncIterator()
+        let report = try #require(try await iterator.next())
+        #expect(report.isIncomplete && report.entries.count <= ReportHub.maxSegmentedEntries + 6)
+    }
+}

@@ -134,8 +134,7 @@ extension ServedModel {
         func refuse(_ why: String) -> IEC61850Error {
             IEC61850Error(.invalidReference(why), operation: "addReportControl", object: "\(control.domain)/\(control.item)")
         }
-        guard let device = logicalDevices.firstIndex(where: { $0.name == control.domain }),
-              let node = logicalDevices[device].logicalNodes.firstIndex(where: { $0.name == control.logicalNode }) else {
+        guard logicalDevices.first(where: { $0.name == control.domain })?.logicalNodes.contains(where: { $0.name == control.logicalNode }) == true else {
             throw refuse("the model has no logical node \(control.domain)/\(control.logicalNode)")
         }
         guard !reportControls.contains(where: { $0.domain == control.domain && $0.item == control.item }) else { throw refuse("the name is taken") }
@@ -143,7 +142,6 @@ extension ServedModel {
         guard parts.count == 2, dataSet(domain: parts[0], name: parts[1]) != nil else {
             throw refuse("the dataset \(control.dataSet) is not in the model (LD/LN$Name)")
         }
-        _ = (device, node)
         hostReportControl(control)
     }
 }

@@ -95,12 +95,9 @@ private extension Float {
 @Suite("Datasets: real clients against our server", .serialized, .timeLimit(.minutes(3)))
 struct DataSetServerInteropTests {
     func withServer(_ body: (IEDServer, Int) async throws -> Void) async throws {
-        var configuration = IEDServerConfiguration()
-        configuration.port = 0
-        let server = IEDServer(model: DemoIED.model(), configuration: configuration)
-        try await server.start()
+        let (server, port) = try await startServer(DemoIED.model())
         do {
-            try await body(server, try #require(server.port))
+            try await body(server, port)
         } catch {
             await server.shutdown()
             throw error
@@ -174,12 +171,8 @@ struct DataSetServerInteropTests {
 
     @Test("a configured dataset (from SCL) is matched but not deleted")
     func configuredKept() async throws {
-        var configuration = IEDServerConfiguration()
-        configuration.port = 0
         let file = SCLServingTests.corpus.appendingPathComponent("libiec61850/examples/server_example_basic_io/simpleIO_direct_control.cid").path
-        let server = IEDServer(model: try .load(scl: file), configuration: configuration)
-        try await server.start()
-        let port = try #require(server.port)
+        let (server, port) = try await startServer(try .load(scl: file))
         try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
             let error = await #expect(throws: IEC61850Error.self) { try await client.deleteDataSet("simpleIOGenericIO/LLN0.Events") }
             guard case .refused? = error?.kind else { Issue.record("\(String(describing: error))"); return }
@@ -200,11 +193,7 @@ struct CodeDataSetTests {
         #expect(throws: IEC61850Error.self) { try model.addDataSet(events, members: [DataSetMember("\(DemoIED.logicalDevice)/GGIO1.Ind1.stVal", fc: .ST)]) }
         #expect(throws: IEC61850Error.self) { try model.addDataSet("\(DemoIED.logicalDevice)/LLN0.Bad", members: [DataSetMember("\(DemoIED.logicalDevice)/GGIO1.Nope", fc: .ST)]) }
         #expect(throws: IEC61850Error.self) { try model.addDataSet("@Mine", members: [DataSetMember("\(DemoIED.logicalDevice)/GGIO1.Ind1.stVal", fc: .ST)]) }
-        var configuration = IEDServerConfiguration()
-        configuration.port = 0
-        let server = IEDServer(model: model, configuration: configuration)
-        try await server.start()
-        let port = try #require(server.port)
+        let (server, port) = try await startServer(model)
         let reply = try await offload { try runPeerClient(.libiec, port: port, ["dsvalues", "\(events)"]) }
         let members = try #require(reply.json["members"] as? [[String: Any]], "\(reply.json)")
         #expect(members.compactMap { dig($0, "value", "type") as? String } == ["boolean", "float"])

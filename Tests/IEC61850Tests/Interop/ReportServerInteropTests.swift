@@ -10,12 +10,9 @@ struct ReportServerInteropTests {
 
     func serve(_ body: (IEDServer, Int) async throws -> Void) async throws {
         try PeerEnvironment.ensurePeersInstalled()
-        var configuration = IEDServerConfiguration()
-        configuration.port = 0
-        let server = IEDServer(model: try .load(scl: SCLServingTests.corpus.appendingPathComponent(Self.file).path), configuration: configuration)
-        try await server.start()
+        let (server, port) = try await startServer(try .load(scl: SCLServingTests.corpus.appendingPathComponent(Self.file).path))
         do {
-            try await body(server, try #require(server.port))
+            try await body(server, port)
         } catch {
             await server.shutdown()
             throw error
@@ -141,11 +138,7 @@ struct CodeReportControlTests {
         #expect(throws: IEC61850Error.self) {
             try model.addReportControl(ServedReportControl(domain: ld, logicalNode: "LLN0", name: "bad", reportID: "x", dataSet: "\(ld)/LLN0$Nope"))
         }
-        var configuration = IEDServerConfiguration()
-        configuration.port = 0
-        let server = IEDServer(model: model, configuration: configuration)
-        try await server.start()
-        return (server, try #require(server.port))
+        return try await startServer(model)
     }
 
     @Test("buffer time: changes within it arrive as one report with every changed member; unchanged updates are dupd")
@@ -220,11 +213,22 @@ struct BufferedReportTests {
                                                        dataSet: "\(ld)/LLN0$Events",
                                                        optionalFields: [.sequenceNumber, .timeStamp, .entryID, .bufferOverflow, .reasonCode],
                                                        triggerOptions: [.dataChange, .generalInterrogation], isBuffered: true, bufferCapacity: capacity))
-        var configuration = IEDServerConfiguration()
-        configuration.port = 0
-        let server = IEDServer(model: model, configuration: configuration)
-        try await server.start()
-        return (server, try #require(server.port))
+        return try await startServer(model)
+    }
+
+    /// Enables brcb01 from 127.0.0.2 (another client address) over a raw association; the write's result.
+    func enableFromAnotherAddress(port: Int) async throws -> [DataAccessError?] {
+        let answer = try await offload { () -> MMSPDU? in
+            let raw = RawConnection(port: port, from: "127.0.0.2")
+            defer { raw.close() }
+            guard var association = raw.associateKeeping() else { return nil }
+            let variable = MMSVariableSpecification(name: .domainSpecific(domain: DemoIED.logicalDevice, item: "LLN0$BR$brcb01$RptEna"))
+            return raw.request(.write(.listOfVariables([variable]), [.boolean(true)]), on: &association)
+        }
+        guard case .confirmedResponse(_, .write(let results))? = answer else {
+            throw PeerHarnessError.clientFailed("no write response: \(String(describing: answer))")
+        }
+        return results
     }
 
     func count(_ report: Report) -> Int64? {
@@ -300,17 +304,7 @@ struct BufferedReportTests {
             #expect(block.reservationTime == 60 && block.owner == [127, 0, 0, 1])
         }
         // Another client address (127.0.0.2) may not take it while the reservation lasts.
-        let answer = try await offload { () -> MMSPDU? in
-            let raw = RawConnection(port: port, from: "127.0.0.2")
-            defer { raw.close() }
-            guard var association = raw.associateKeeping() else { return nil }
-            let variable = MMSVariableSpecification(name: .domainSpecific(domain: ld, item: "LLN0$BR$brcb01$RptEna"))
-            return raw.request(.write(.listOfVariables([variable]), [.boolean(true)]), on: &association)
-        }
-        guard case .confirmedResponse(_, .write(let results))? = answer else {
-            Issue.record("no write response: \(String(describing: answer))")
-            return
-        }
+        let results = try await enableFromAnotherAddress(port: port)
         #expect(results == [.temporarilyUnavailable])
         // The same address (127.0.0.1) gets it back within ResvTms.
         try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
@@ -340,17 +334,7 @@ struct BufferedReportTests {
             }
         }
         #expect(free, "the reservation did not expire")
-        let answer = try await offload { () -> MMSPDU? in
-            let raw = RawConnection(port: port, from: "127.0.0.2")
-            defer { raw.close() }
-            guard var association = raw.associateKeeping() else { return nil }
-            let variable = MMSVariableSpecification(name: .domainSpecific(domain: ld, item: "LLN0$BR$brcb01$RptEna"))
-            return raw.request(.write(.listOfVariables([variable]), [.boolean(true)]), on: &association)
-        }
-        guard case .confirmedResponse(_, .write(let results))? = answer else {
-            Issue.record("no write response: \(String(describing: answer))")
-            return
-        }
+        let results = try await enableFromAnotherAddress(port: port)
         #expect(results == [nil], "another client address may take it now")
         await server.shutdown()
     }
@@ -403,12 +387,8 @@ struct SegmentedReportServerTests {
         try model.addReportControl(ServedReportControl(domain: ld, logicalNode: "LLN0", name: "big01", reportID: "big", dataSet: "\(ld)/LLN0$Big",
                                                        optionalFields: [.sequenceNumber, .dataReference, .reasonCode, .dataSetName],
                                                        triggerOptions: [.dataChange, .generalInterrogation]))
-        var configuration = IEDServerConfiguration()
-        configuration.port = 0
-        configuration.limits.maxPDUSize = 1_000
-        let server = IEDServer(model: model, configuration: configuration)
-        try await server.start()
-        return (server, try #require(server.port), members.count)
+        let (server, port) = try await startServer(model) { $0.limits.maxPDUSize = 1_000 }
+        return (server, port, members.count)
     }
 
     @Test("our client reassembles a segmented GI report: every member once, in order, one SqNum")

@@ -93,12 +93,7 @@ struct SCLServingTests {
         try PeerEnvironment.ensurePeersInstalled()
         let path = Self.corpus.appendingPathComponent(file).path
         let model = try SCLDocument(contentsOfFile: path).iedModel()
-        var configuration = IEDServerConfiguration()
-        configuration.port = 0
-        configuration.identity = DeviceIdentity(model)
-        let server = IEDServer(model: ServedModel(model), configuration: configuration)
-        try await server.start()
-        let port = try #require(server.port)
+        let (server, port) = try await startServer(ServedModel(model)) { $0.identity = DeviceIdentity(model) }
         let output = try await offload { try Self.dump(port: port) }
         await server.shutdown()
         let seen = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: [String: [String: [String: Any]]]], "\(output)")
@@ -143,11 +138,7 @@ struct SCLServingTests {
     func spotValues() async throws {
         try PeerEnvironment.ensurePeersInstalled()
         let path = Self.corpus.appendingPathComponent("libiec61850/examples/server_example_basic_io/simpleIO_direct_control.cid").path
-        var configuration = IEDServerConfiguration()
-        configuration.port = 0
-        let server = IEDServer(model: try ServedModel.load(scl: path), configuration: configuration)
-        try await server.start()
-        let port = try #require(server.port)
+        let (server, port) = try await startServer(try ServedModel.load(scl: path))
         let vendor = try await offload { try runPeerClient(.libiec, port: port, ["read", "simpleIOGenericIO/LLN0.NamPlt.vendor", "DC"]) }
         #expect(dig(vendor.json, "value", "value") as? String == "MZ Automation")
         let ctlModel = try await offload { try runPeerClient(.libiec, port: port, ["read", "simpleIOGenericIO/GGIO1.SPCSO1.ctlModel", "CF"]) }
@@ -163,12 +154,7 @@ struct IdentifyAbortInteropTests {
         try PeerEnvironment.ensurePeersInstalled()
         let path = SCLServingTests.corpus.appendingPathComponent("open-scd/packages/plugins/test/testfiles/importieds/valid.iid").path
         let model = try SCLDocument(contentsOfFile: path).iedModel()
-        var configuration = IEDServerConfiguration()
-        configuration.port = 0
-        configuration.identity = DeviceIdentity(model)
-        let server = IEDServer(model: ServedModel(model), configuration: configuration)
-        try await server.start()
-        let port = try #require(server.port)
+        let (server, port) = try await startServer(ServedModel(model)) { $0.identity = DeviceIdentity(model) }
         let (status, output) = try await offload { try runLibiecFixture("libiec_identify_abort.py", port: port) }
         #expect(status == 0, "\(output)")
         let json = try #require(jsonObject(output.split(separator: "\n").last { $0.hasPrefix("{") }.map(String.init) ?? ""), "\(output)")
@@ -189,11 +175,8 @@ struct StaticDataSetInteropTests {
     func serve(_ file: String) async throws -> (IEDServer, Int, IEDModel) {
         try PeerEnvironment.ensurePeersInstalled()
         let model = try SCLDocument(contentsOfFile: SCLServingTests.corpus.appendingPathComponent(file).path).iedModel()
-        var configuration = IEDServerConfiguration()
-        configuration.port = 0
-        let server = IEDServer(model: ServedModel(model), configuration: configuration)
-        try await server.start()
-        return (server, try #require(server.port), model)
+        let (server, port) = try await startServer(ServedModel(model))
+        return (server, port, model)
     }
 
     @Test("libiec61850's client lists the datasets, reads their directory and values (attribute and whole-DO members)")
@@ -277,11 +260,7 @@ struct ArrayAlternateAccessInteropTests {
         }
         setMagnitude(1, 7.5)
         setMagnitude(3, 9.25)
-        var configuration = IEDServerConfiguration()
-        configuration.port = 0
-        let server = IEDServer(model: ServedModel(model), configuration: configuration)
-        try await server.start()
-        let port = try #require(server.port)
+        let (server, port) = try await startServer(ServedModel(model))
         let (status, output) = try await offload {
             try runLibiecFixture("libiec_array_access.py", port: port, ["testComplexArray", "MHAI1$MX$HA$phsAHar", "2", "3", "1", "cVal$mag$f"])
         }

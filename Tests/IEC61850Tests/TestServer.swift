@@ -1,0 +1,14 @@
+// Starting an IEDServer for a test on a free loopback port.
+
+import IEC61850
+
+/// Starts a server for `model` on port 0 (after `configure` adjusts its configuration) and returns it with its port.
+func startServer(_ model: ServedModel, configure: (inout IEDServerConfiguration) -> Void = { _ in }) async throws -> (IEDServer, Int) {
+    var configuration = IEDServerConfiguration()
+    configuration.port = 0
+    configure(&configuration)
+    let server = IEDServer(model: model, configuration: configuration)
+    try await server.start()
+    guard let port = server.port else { throw PeerHarnessError.clientFailed("the server did not report its port") }
+    return (server, port)
+}
