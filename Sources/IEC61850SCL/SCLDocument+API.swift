@@ -23,9 +23,9 @@ public enum SCLDOTypeChild: Sendable, Hashable, Codable {
 extension SCLDOTypeChild: SCLChoice {
     static let elementNames = ["SDO", "DA"]
 
-    static func parse(_ tag: SCLStartTag, with parser: inout SCLParser) throws(SCLError) -> SCLDOTypeChild {
-        tag.name == "SDO" ? .subDataObject(try parser.parse(SCLDataObjectDefinition.self, tag))
-            : .dataAttribute(try parser.parse(SCLDataAttributeDefinition.self, tag))
+    static func parse(_ nameIndex: Int, with parser: inout SCLParser) throws(SCLError) -> SCLDOTypeChild {
+        nameIndex == 0 ? .subDataObject(try parser.parse(SCLDataObjectDefinition.self))
+            : .dataAttribute(try parser.parse(SCLDataAttributeDefinition.self))
     }
 
     func write(to writer: inout SCLXMLWriter) {
@@ -44,9 +44,12 @@ extension SCLDocument {
     /// - Throws: ``SCLError`` with kind `.malformedXML` (line and column of the fault), `.notSCL`,
     ///   `.invalidVersion`, `.missingAttribute` or `.invalidValue`.
     public init(bytes: [UInt8], warnings: inout [SCLWarning]) throws(SCLError) {
-        var parser = SCLParser(bytes: bytes)
-        self = try parser.parseDocument()
-        warnings += parser.warnings
+        let (document, found) = try bytes.withUnsafeBufferPointer { (buffer) throws(SCLError) -> (SCLDocument, [SCLWarning]) in
+            var parser = SCLParser(buffer: buffer)
+            return (try parser.parseDocument(), parser.warnings)
+        }
+        self = document
+        warnings += found
         try checkVersion(warnings: &warnings)
     }
 

@@ -1,131 +1,199 @@
-// Stage one of SCL loading: XML events → typed document, driven by each element type's schema.
+// Stage one of SCL loading: XML tokens → typed document, driven by each element type's schema. Names are
+// matched as bytes of the input; only values that the document keeps become Strings.
 
-/// Reads an SCL document from XML events. Recursion follows the XML nesting, which the scanner bounds.
+/// Reads an SCL document from XML tokens. Recursion follows the XML nesting, which the tokenizer bounds.
 struct SCLParser {
-    private var scanner: XMLScanner
-    private var stack: [SCLStartTag] = []
+    private var tokenizer: XMLTokenizer
     private(set) var warnings: [SCLWarning] = []
 
-    init(bytes: [UInt8]) {
-        scanner = XMLScanner(bytes: bytes, reportsWhitespace: false)
+    /// A parser over `buffer`, which must stay valid while the parser is used.
+    init(buffer: UnsafeBufferPointer<UInt8>) {
+        tokenizer = XMLTokenizer(buffer: buffer, maxDepth: XMLScanner.defaultMaxDepth, reportsWhitespace: false)
     }
 
     /// Parses the whole document: the root must be `<SCL>`.
     mutating func parseDocument() throws(SCLError) -> SCLDocument {
         while true {
-            switch try nextEvent() {
-            case .startElement(let name, let attributes, let position):
-                let tag = SCLStartTag(name: name, attributes: attributes, position: position)
+            switch try nextToken() {
+            case .startTag:
+                let name = try elementName()
                 guard name == "SCL" || name.hasSuffix(":SCL") else {
-                    throw SCLError(.notSCL, "the root element is <\(name)>, not <SCL>", location: location(tag), path: name)
+                    throw SCLError(.notSCL, "the root element is <\(name)>, not <SCL>", location: currentLocation, path: name)
                 }
-                let document = try parse(SCLDocument.self, tag)
-                while let event = try nextEvent() {
-                    if case .startElement = event { break }  // the scanner refuses a second root
-                }
+                let document = try parse(SCLDocument.self)
+                while try nextToken() != .endOfDocument {}  // the tokenizer refuses a second root and text after the root
                 return document
-            case .text, .endElement:
+            case .text, .endTag:
                 continue
-            case nil:
+            case .endOfDocument:
                 throw SCLError(.malformedXML, "the document has no root element")
             }
         }
     }
 
-    private mutating func nextEvent() throws(SCLError) -> XMLEvent? {
+    private mutating func nextToken() throws(SCLError) -> XMLTokenizer.Token {
         do {
-            return try scanner.next()
+            return try tokenizer.next()
         } catch {
-            throw SCLError(.malformedXML, error.message, location: SCLSourceLocation(line: error.position.line, column: error.position.column),
-                           path: currentPath)
+            throw wrap(error)
         }
     }
 
-    func location(_ tag: SCLStartTag) -> SCLSourceLocation {
-        SCLSourceLocation(line: tag.position.line, column: tag.position.column)
+    private func wrap(_ error: XMLError) -> SCLError {
+        SCLError(.malformedXML, error.message, location: SCLSourceLocation(line: error.position.line, column: error.position.column),
+                 path: currentPath)
     }
 
-    /// The element path of the elements being read, e.g. `SCL/IED[name="A"]/AccessPoint[name="P1"]`.
+    /// Where the innermost open element starts.
+    private var currentLocation: SCLSourceLocation {
+        guard let frame = tokenizer.frames.last else { return SCLSourceLocation() }
+        return SCLSourceLocation(line: frame.line, column: frame.column)
+    }
+
+    /// The innermost open element's name, validated.
+    private func elementName() throws(SCLError) -> String {
+        guard let frame = tokenizer.frames.last else { return "" }
+        do {
+            return try tokenizer.elementName(frame)
+        } catch {
+            throw wrap(error)
+        }
+    }
+
+    /// The element path of the open elements, e.g. `SCL/IED[name="A"]/AccessPoint[name="P1"]`.
     var currentPath: String {
-        SCLPath.render(stack.map { tag in (tag.name, { name in tag.attributes.first { $0.name == name }?.value }) })
+        let frames = tokenizer.frames
+        return SCLPath.render(frames.indices.map { index in
+            let frame = frames[index]
+            let attributeEnd = index + 1 < frames.count ? frames[index + 1].firstAttribute : tokenizer.attributes.count
+            let attributes = tokenizer.attributes[frame.firstAttribute..<attributeEnd]
+            return (tokenizer.name(frame.nameStart..<frame.nameEnd), { name in
+                attributes.first { tokenizer.name($0.nameStart..<$0.nameEnd) == name }.map { (try? tokenizer.value($0)) ?? "" }
+            })
+        })
     }
 
-    mutating func warn(_ kind: SCLError.Kind, _ message: String, at tag: SCLStartTag, attribute: String? = nil) {
-        stack.append(tag)
-        warnings.append(SCLWarning(kind, message, location: location(tag), path: currentPath, attribute: attribute))
-        stack.removeLast()
+    /// Records a tolerated deviation at the innermost open element.
+    mutating func warn(_ kind: SCLError.Kind, _ message: String, attribute: String? = nil) {
+        warnings.append(SCLWarning(kind, message, location: currentLocation, path: currentPath, attribute: attribute))
     }
 
-    /// Reads the element that `tag` starts as a `N`.
-    mutating func parse<N: SCLNode>(_ type: N.Type, _ tag: SCLStartTag) throws(SCLError) -> N {
+    /// Reads the element whose start tag was just read as a `N`.
+    mutating func parse<N: SCLNode>(_ type: N.Type) throws(SCLError) -> N {
         let schema = N.schema
         var node = N()
-        node.location = location(tag)
-        stack.append(tag)
-        defer { stack.removeLast() }
-        var seen: UInt64 = 0  // schemas have fewer than 64 attributes (checked when a schema is built)
-        for attribute in tag.attributes {
-            guard let index = schema.attributeIndex[attribute.name] else {
-                node.otherAttributes.append(SCLAttribute(name: attribute.name, value: attribute.value))
+        node.location = currentLocation
+        var seen: UInt64 = 0
+        for index in tokenizer.currentAttributes {
+            let attribute = tokenizer.attributes[index]
+            let value: String
+            do {
+                value = try tokenizer.value(attribute)
+            } catch {
+                throw wrap(error)
+            }
+            guard let slot = schema.attributeTable.lookup(attribute.nameStart..<attribute.nameEnd, in: tokenizer) else {
+                do {
+                    node.otherAttributes.append(SCLAttribute(name: try tokenizer.attributeName(attribute), value: value))
+                } catch {
+                    throw wrap(error)
+                }
                 continue
             }
-            seen |= 1 << UInt64(index)
+            seen |= 1 << UInt64(slot)
             do {
-                try schema.attributes[index].read(&node, attribute.value)
+                try schema.attributes[slot].read(&node, value)
             } catch {
-                throw SCLError(.invalidValue, error.message, location: node.location, path: currentPath, attribute: attribute.name)
+                throw SCLError(.invalidValue, error.message, location: node.location, path: currentPath, attribute: schema.attributes[slot].name)
             }
         }
-        for (index, attribute) in schema.attributes.enumerated() where attribute.required && seen & (1 << UInt64(index)) == 0 {
-            throw SCLError(.missingAttribute, "<\(tag.name)> has no \(attribute.name)", location: node.location, path: currentPath,
-                           attribute: attribute.name)
+        if seen & schema.requiredMask != schema.requiredMask {
+            for (index, attribute) in schema.attributes.enumerated() where attribute.required && seen & (1 << UInt64(index)) == 0 {
+                throw SCLError(.missingAttribute, "<\(try elementName())> has no \(attribute.name)", location: node.location, path: currentPath,
+                               attribute: attribute.name)
+            }
         }
-        var text = ""
+        // Character data: usually one run, decoded once at the end; several runs (around comments) are joined.
+        var firstText: XMLTokenizer.TextSpan?
+        var joinedText: String?
         while true {
-            guard let event = try nextEvent() else {
-                throw SCLError(.malformedXML, "the document ends inside <\(tag.name)>", location: node.location, path: currentPath)
-            }
-            switch event {
-            case .startElement(let name, let attributes, let position):
-                let child = SCLStartTag(name: name, attributes: attributes, position: position)
-                if let index = schema.childIndex[name] {
-                    try schema.children[index].parse(&node, child, &self)
+            switch try nextToken() {
+            case .startTag:
+                guard let frame = tokenizer.frames.last else { continue }
+                if let entry = schema.childTable.lookup(frame.nameStart..<frame.nameEnd, in: tokenizer) {
+                    try schema.children[entry >> 8].parse(&node, entry & 0xFF, &self)
                 } else {
-                    node.otherContent.append(try parseElement(child))
+                    node.otherContent.append(try parseElement())
                 }
-            case .text(let characters):
-                if schema.text != nil { text += characters }
-            case .endElement:
+            case .text:
+                do {
+                    if schema.text == nil {
+                        try tokenizer.validate(tokenizer.text)
+                    } else if let first = firstText {
+                        let head: String
+                        if let joinedText { head = joinedText } else { head = try tokenizer.string(first) }
+                        joinedText = head + (try tokenizer.string(tokenizer.text))
+                    } else {
+                        firstText = tokenizer.text
+                    }
+                } catch {
+                    throw wrap(error)
+                }
+            case .endTag:
                 if let reader = schema.text {
+                    let text: String
                     do {
-                        try reader.read(&node, SCLLexical.trim(text))
+                        if let joinedText {
+                            text = SCLLexical.trim(joinedText)
+                        } else if let firstText {
+                            text = try tokenizer.string(firstText, trimmed: true)
+                        } else {
+                            text = ""
+                        }
+                    } catch {
+                        throw wrap(error)
+                    }
+                    do {
+                        try reader.read(&node, text)
                     } catch {
                         throw SCLError(.invalidValue, error.message, location: node.location, path: currentPath)
                     }
                 }
                 return node
+            case .endOfDocument:
+                throw SCLError(.malformedXML, "the document ends inside <\(try elementName())>", location: node.location, path: currentPath)
             }
         }
     }
 
     /// Reads an element this library does not model, as it is.
-    mutating func parseElement(_ tag: SCLStartTag) throws(SCLError) -> SCLElement {
-        var element = SCLElement(name: tag.name, attributes: tag.attributes.map { SCLAttribute(name: $0.name, value: $0.value) })
-        stack.append(tag)
-        defer { stack.removeLast() }
+    mutating func parseElement() throws(SCLError) -> SCLElement {
+        var element = SCLElement(name: try elementName())
+        do {
+            for index in tokenizer.currentAttributes {
+                let attribute = tokenizer.attributes[index]
+                element.attributes.append(SCLAttribute(name: try tokenizer.attributeName(attribute), value: try tokenizer.value(attribute)))
+            }
+        } catch {
+            throw wrap(error)
+        }
+        let location = currentLocation
         var text = ""
         while true {
-            guard let event = try nextEvent() else {
-                throw SCLError(.malformedXML, "the document ends inside <\(tag.name)>", location: location(tag), path: currentPath)
-            }
-            switch event {
-            case .startElement(let name, let attributes, let position):
-                element.children.append(try parseElement(SCLStartTag(name: name, attributes: attributes, position: position)))
-            case .text(let characters):
-                text += characters
-            case .endElement:
+            switch try nextToken() {
+            case .startTag:
+                element.children.append(try parseElement())
+            case .text:
+                do {
+                    text += try tokenizer.string(tokenizer.text)
+                } catch {
+                    throw wrap(error)
+                }
+            case .endTag:
                 element.text = SCLLexical.trim(text)
                 return element
+            case .endOfDocument:
+                throw SCLError(.malformedXML, "the document ends inside <\(element.name)>", location: location, path: currentPath)
             }
         }
     }

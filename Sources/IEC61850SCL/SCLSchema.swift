@@ -52,7 +52,8 @@ protocol SCLNode: Sendable, Hashable, Codable {
 /// A list whose items are one of several element types in document order (e.g. `SDO` and `DA` in a `DOType`).
 protocol SCLChoice: Sendable, Hashable, Codable {
     static var elementNames: [String] { get }
-    static func parse(_ tag: SCLStartTag, with parser: inout SCLParser) throws(SCLError) -> Self
+    /// Reads the element the parser is at, whose name is `elementNames[nameIndex]`.
+    static func parse(_ nameIndex: Int, with parser: inout SCLParser) throws(SCLError) -> Self
     func write(to writer: inout SCLXMLWriter)
 }
 
@@ -61,15 +62,9 @@ struct SCLValueError: Error {
     var message: String
 }
 
-/// The start tag the parser is at.
-struct SCLStartTag {
-    var name: String
-    var attributes: [(name: String, value: String)]
-    var position: XMLPosition
-}
-
-/// How one element type is read and written.
-struct SCLSchema<Root: SCLNode>: Sendable {
+/// How one element type is read and written. A class: the parser consults it for every element, and a
+/// reference costs one retain where a struct of arrays would cost one per array.
+final class SCLSchema<Root: SCLNode>: Sendable {
     struct Attribute: Sendable {
         var name: String
         var required: Bool
@@ -79,7 +74,8 @@ struct SCLSchema<Root: SCLNode>: Sendable {
 
     struct Child: Sendable {
         var names: [String]
-        var parse: @Sendable (inout Root, SCLStartTag, inout SCLParser) throws(SCLError) -> Void
+        /// Reads the element the parser is at, named `names[nameIndex]`.
+        var parse: @Sendable (inout Root, _ nameIndex: Int, inout SCLParser) throws(SCLError) -> Void
         var write: @Sendable (Root, inout SCLXMLWriter) -> Void
     }
 
@@ -92,21 +88,62 @@ struct SCLSchema<Root: SCLNode>: Sendable {
     let attributes: [Attribute]
     let children: [Child]
     let text: Text?
-    let attributeIndex: [String: Int]
-    let childIndex: [String: Int]
+    /// Attribute name → index in `attributes`.
+    let attributeTable: SCLNameTable
+    /// Child element name → `childIndex << 8 | nameIndex`.
+    let childTable: SCLNameTable
+    /// Bit `i` set when `attributes[i]` is required.
+    let requiredMask: UInt64
 
     init(_ element: String, attributes: [Attribute] = [], children: [Child] = [], text: Text? = nil) {
         self.element = element
         self.attributes = attributes
         self.children = children
         self.text = text
-        var attributeIndex: [String: Int] = [:]
         // The parser keeps the attributes it saw in a 64-bit mask; the largest schema (ExtRef) has 19.
-        for (index, attribute) in attributes.prefix(64).enumerated() { attributeIndex[attribute.name] = index }
-        self.attributeIndex = attributeIndex
-        var childIndex: [String: Int] = [:]
-        for (index, child) in children.enumerated() { for name in child.names { childIndex[name] = index } }
-        self.childIndex = childIndex
+        let kept = attributes.prefix(64)
+        attributeTable = SCLNameTable(kept.enumerated().map { ($0.element.name, $0.offset) })
+        requiredMask = kept.enumerated().reduce(0) { mask, entry in entry.element.required ? mask | 1 << UInt64(entry.offset) : mask }
+        var childEntries: [(String, Int)] = []
+        for (index, child) in children.enumerated() {
+            for (nameIndex, name) in child.names.enumerated().prefix(256) { childEntries.append((name, index << 8 | nameIndex)) }
+        }
+        childTable = SCLNameTable(childEntries)
+    }
+}
+
+/// A small map from names to integers, looked up with byte ranges of the input (no String per lookup).
+struct SCLNameTable: Sendable {
+    private let names: [[UInt8]]
+    private let lengths: [Int]
+    /// The first eight bytes of each name, zero-padded.
+    private let heads: [UInt64]
+    private let values: [Int]
+
+    init(_ entries: [(String, Int)]) {
+        names = entries.map { Array($0.0.utf8) }
+        lengths = names.map(\.count)
+        heads = names.map { Self.head(of: $0) }
+        values = entries.map(\.1)
+    }
+
+    private static func head(of bytes: some Collection<UInt8>) -> UInt64 {
+        var head: UInt64 = 0
+        for (offset, byte) in bytes.prefix(8).enumerated() { head |= UInt64(byte) << UInt64(offset * 8) }
+        return head
+    }
+
+    /// The value of the name in `range` of the tokenizer's input.
+    @inline(__always)
+    func lookup(_ range: Range<Int>, in tokenizer: XMLTokenizer) -> Int? {
+        let length = range.count
+        let head = Self.head(of: UnsafeBufferPointer(rebasing: tokenizer.buffer[range]))
+        for index in lengths.indices where lengths[index] == length && heads[index] == head {
+            if length <= 8 { return values[index] }
+            let matches = names[index].withUnsafeBufferPointer { tokenizer.equal(range, $0) }
+            if matches { return values[index] }
+        }
+        return nil
     }
 }
 
@@ -168,8 +205,8 @@ extension SCLSchema.Child {
     /// Any number of `element` children (the child type's own element name by default).
     static func many<C: SCLNode>(_ keyPath: SCLKeyPath<Root, [C]>, element: String? = nil) -> Self {
         let name = element ?? C.schema.element
-        return Self(names: [name], parse: { root, tag, parser throws(SCLError) in
-            root[keyPath: keyPath].append(try parser.parse(C.self, tag))
+        return Self(names: [name], parse: { root, _, parser throws(SCLError) in
+            root[keyPath: keyPath].append(try parser.parse(C.self))
         }, write: { root, writer in
             for child in root[keyPath: keyPath] { writer.write(child, element: name) }
         })
@@ -178,12 +215,12 @@ extension SCLSchema.Child {
     /// At most one `element` child; a repeated one is a warning and the first is kept.
     static func one<C: SCLNode>(_ keyPath: SCLKeyPath<Root, C?>, element: String? = nil) -> Self {
         let name = element ?? C.schema.element
-        return Self(names: [name], parse: { root, tag, parser throws(SCLError) in
-            let child = try parser.parse(C.self, tag)
+        return Self(names: [name], parse: { root, _, parser throws(SCLError) in
             if root[keyPath: keyPath] == nil {
-                root[keyPath: keyPath] = child
+                root[keyPath: keyPath] = try parser.parse(C.self)
             } else {
-                parser.warn(.duplicate, "a second <\(name)> where one is allowed; the first is used", at: tag)
+                parser.warn(.duplicate, "a second <\(name)> where one is allowed; the first is used")
+                _ = try parser.parse(C.self)
             }
         }, write: { root, writer in
             if let child = root[keyPath: keyPath] { writer.write(child, element: name) }
@@ -192,8 +229,8 @@ extension SCLSchema.Child {
 
     /// Items of several element types kept in document order.
     static func choice<C: SCLChoice>(_ keyPath: SCLKeyPath<Root, [C]>) -> Self {
-        Self(names: C.elementNames, parse: { root, tag, parser throws(SCLError) in
-            root[keyPath: keyPath].append(try C.parse(tag, with: &parser))
+        Self(names: C.elementNames, parse: { root, nameIndex, parser throws(SCLError) in
+            root[keyPath: keyPath].append(try C.parse(nameIndex, with: &parser))
         }, write: { root, writer in
             for child in root[keyPath: keyPath] { child.write(to: &writer) }
         })
