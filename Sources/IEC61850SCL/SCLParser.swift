@@ -65,8 +65,8 @@ struct SCLParser {
         let frames = tokenizer.frames
         return SCLPath.render(frames.indices.map { index in
             let frame = frames[index]
-            let attributeEnd = index + 1 < frames.count ? frames[index + 1].firstAttribute : tokenizer.attributes.count
-            let attributes = tokenizer.attributes[frame.firstAttribute..<attributeEnd]
+            let attributeEnd = index + 1 < frames.count ? frames[index + 1].firstAttribute : tokenizer.attributeCount
+            let attributes = (frame.firstAttribute..<attributeEnd).map { tokenizer.attribute($0) }
             return (tokenizer.name(frame.nameStart..<frame.nameEnd), { name in
                 attributes.first { tokenizer.name($0.nameStart..<$0.nameEnd) == name }.map { (try? tokenizer.value($0)) ?? "" }
             })
@@ -85,7 +85,7 @@ struct SCLParser {
         node.location = currentLocation
         var seen: UInt64 = 0
         for index in tokenizer.currentAttributes {
-            let attribute = tokenizer.attributes[index]
+            let attribute = tokenizer.attribute(index)
             let value: String
             do {
                 value = try tokenizer.value(attribute)
@@ -171,7 +171,7 @@ struct SCLParser {
         var element = SCLElement(name: try elementName())
         do {
             for index in tokenizer.currentAttributes {
-                let attribute = tokenizer.attributes[index]
+                let attribute = tokenizer.attribute(index)
                 element.attributes.append(SCLAttribute(name: try tokenizer.attributeName(attribute), value: try tokenizer.value(attribute)))
             }
         } catch {

@@ -21,7 +21,7 @@ public struct SCLResolutionLimits: Sendable, Hashable {
     }
 }
 
-/// The outcome of ``SCLDocument/validate(limits:)``.
+/// The outcome of ``SCLDocument/validate(_:limits:)``.
 public struct SCLValidationReport: Sendable, Hashable {
     /// Errors: the file does not describe a usable model.
     public var errors: [SCLError]
@@ -31,15 +31,30 @@ public struct SCLValidationReport: Sendable, Hashable {
     public var isValid: Bool { errors.isEmpty }
 }
 
+/// How much ``SCLDocument/validate(_:limits:)`` checks.
+public enum SCLValidationScope: Sendable, Hashable {
+    /// Cross references only: every type of the templates (used or not) for unknown references and cycles, every
+    /// LN's LNodeType, every control block's dataset, unique LD, LN and dataset names. Nothing is instantiated, so
+    /// this is cheap even for a large SCD.
+    case references
+    /// Everything: ``references``, and every IED access point with a server instantiated, which also checks
+    /// instance values (DOI/SDI/DAI against their types, enumerations, value syntax), arrays, the node limits and
+    /// every dataset member.
+    case full
+}
+
 extension SCLDocument {
-    /// Checks the whole document: every type (used or not) for unknown references and cycles, every IED access
-    /// point with a server for instance values, dataset members and control block datasets.
-    public func validate(limits: SCLResolutionLimits = .init()) -> SCLValidationReport {
+    /// Checks the document, collecting every error and warning.
+    /// - Parameter scope: ``SCLValidationScope/full`` (the default) or ``SCLValidationScope/references``.
+    public func validate(_ scope: SCLValidationScope = .full, limits: SCLResolutionLimits = .init()) -> SCLValidationReport {
         var resolver = SCLResolver(document: self, limits: limits)
         resolver.checkTemplates()
         for ied in ieds {
             for accessPoint in ied.accessPoints where accessPoint.server != nil {
-                _ = resolver.resolve(ied: ied, accessPoint: accessPoint)
+                switch scope {
+                case .references: resolver.checkReferences(ied: ied, accessPoint: accessPoint)
+                case .full: _ = resolver.resolve(ied: ied, accessPoint: accessPoint)
+                }
             }
         }
         return SCLValidationReport(errors: resolver.errors, warnings: resolver.warnings)
@@ -54,7 +69,7 @@ extension SCLDocument {
     ///     built (an LN whose LNodeType is missing, an attribute whose DAType is missing…) are left out and their errors
     ///     are appended to `warnings`, so one broken LN does not hide the rest of a device. Type cycles and the
     ///     ``SCLResolutionLimits`` always fail the load.
-    /// - Throws: the first ``SCLError`` that fails the load (use ``validate(limits:)`` to see them all).
+    /// - Throws: the first ``SCLError`` that fails the load (use ``validate(_:limits:)`` to see them all).
     public func iedModel(ied: String? = nil, accessPoint: String? = nil, limits: SCLResolutionLimits = .init(), strict: Bool = false,
                          warnings: inout [SCLWarning]) throws(SCLError) -> IEDModel {
         guard let chosen = ied.map({ name in ieds.first { $0.name == name } }) ?? ieds.first else {
@@ -141,7 +156,8 @@ struct SCLResolver {
 
     // MARK: Templates
 
-    /// Checks every DOType and DAType for unknown references and cycles, without recursion (a chain of many
+    /// Checks every LNodeType, DOType and DAType for unknown references (warnings: an unused type may be broken), and
+    /// DOTypes and DATypes for cycles (errors), without recursion (a chain of many
     /// distinct types cannot exhaust the stack).
     mutating func checkTemplates() {
         guard !templatesChecked else { return }
@@ -177,6 +193,12 @@ struct SCLResolver {
                 if let edge = attributeEdge(bda, path: path) { list.append(Edge(target: edge, location: bda.location, path: path, attribute: "type")) }
             }
             edges["DA:" + id] = list
+        }
+        for (id, type) in lnodeTypes {
+            for definition in type.dataObjects where doTypes.index(forKey: definition.type) == nil {
+                warn(.unknownType, "DO '\(definition.name)' refers to DOType '\(definition.type)', which does not exist", definition.location,
+                     Self.templatePath("LNodeType", id, "DO", definition.name), "type")
+            }
         }
         // Iterative depth-first search with colours; a grey target closes a cycle.
         var colour: [String: UInt8] = [:]  // 1 grey, 2 black
@@ -245,7 +267,9 @@ struct SCLResolver {
         var devices: [IEDModel.LogicalDevice] = []
         var seenDevices: Set<String> = []
         for device in accessPoint.server?.lDevices ?? [] {
-            func ldPath() -> String { apPath + "/" + SCLPath.segment("LDevice", ["inst": device.inst]) }
+            // Paths are built only for messages; their closures capture strings, not the (large) elements.
+            let deviceInst = device.inst
+            func ldPath() -> String { apPath + "/" + SCLPath.segment("LDevice", ["inst": deviceInst]) }
             let name = device.ldName ?? (ied.name + device.inst)
             guard seenDevices.insert(name).inserted else {
                 error(.duplicate, "a second logical device named '\(name)'", device.location, ldPath(), "inst")
@@ -253,10 +277,11 @@ struct SCLResolver {
             }
             var nodes: [IEDModel.LogicalNode] = []
             var seenNodes: Set<String> = []
-            let elements = (device.ln0.map { [(ln: $0, element: "LN0")] } ?? []) + device.lns.map { (ln: $0, element: "LN") }
             if device.ln0 == nil { warn(.missingAttribute, "the logical device has no LN0", device.location, ldPath()) }
-            for (ln, element) in elements {
-                func lnPath() -> String { ldPath() + "/" + SCLPath.segment(element, ["prefix": ln.prefix, "lnClass": ln.lnClass, "inst": ln.inst]) }
+            for position in (device.ln0 == nil ? 0 : -1)..<device.lns.count {
+                guard let ln = position < 0 ? device.ln0 : device.lns[position] else { continue }
+                let segment = SCLPath.segment(position < 0 ? "LN0" : "LN", ["prefix": ln.prefix, "lnClass": ln.lnClass, "inst": ln.inst])
+                func lnPath() -> String { ldPath() + "/" + segment }
                 guard seenNodes.insert(ln.name).inserted else {
                     error(.duplicate, "a second logical node named '\(ln.name)'", ln.location, lnPath())
                     continue
@@ -279,23 +304,12 @@ struct SCLResolver {
         if type.lnClass != ln.lnClass {
             warn(.invalidValue, "LN class '\(ln.lnClass)' differs from its LNodeType's '\(type.lnClass)'", ln.location, path(), "lnClass")
         }
-        var objects: [IEDModel.DataObject]
-        if let cached = lnExpansions[type.id] {
-            guard spend(cached.nodes, ln.location, path()) else { return nil }
-            objects = cached.children
-        } else {
-            objects = []
-            var total = 0
-            for definition in type.dataObjects {
-                if let (object, nodes, _) = dataObject(definition, path: { Self.templatePath("LNodeType", type.id, "DO", definition.name) }, depth: 1) {
-                    objects.append(object)
-                    total += nodes
-                }
-            }
-            lnExpansions[type.id] = Expansion(children: objects, nodes: total, height: 0)
-        }
+        let expansion = expandLNodeType(type)
+        guard spend(expansion.nodes, ln.location, path()) else { return nil }
+        var objects = expansion.children
         for instance in ln.dataInstances {
-            func doiPath() -> String { path() + "/" + SCLPath.segment("DOI", ["name": instance.name]) }
+            let instanceName = instance.name
+            func doiPath() -> String { path() + "/" + SCLPath.segment("DOI", ["name": instanceName]) }
             guard let index = objects.firstIndex(where: { $0.name == instance.name }) else {
                 warn(.unresolvedReference, "DOI '\(instance.name)' names no data object of LNodeType '\(type.id)'; its values are ignored",
                      instance.location, doiPath(), "name")
@@ -307,6 +321,23 @@ struct SCLResolver {
                                     dataObjects: objects, dataSets: [], reportControls: ln.reportControls, logControls: ln.logControls,
                                     logs: ln.logs, gseControls: ln.gseControls, sampledValueControls: ln.sampledValueControls,
                                     settingControl: ln.settingControl)
+    }
+
+    /// The data objects of an LNodeType, expanded once (a DO whose type cannot be built is left out, its error recorded).
+    private mutating func expandLNodeType(_ type: SCLLNodeType) -> Expansion<[IEDModel.DataObject]> {
+        if let cached = lnExpansions[type.id] { return cached }
+        var objects: [IEDModel.DataObject] = []
+        var total = 0
+        for definition in type.dataObjects {
+            let (typeID, name) = (type.id, definition.name)
+            if let (object, nodes, _) = dataObject(definition, path: { Self.templatePath("LNodeType", typeID, "DO", name) }, depth: 1) {
+                objects.append(object)
+                total += nodes
+            }
+        }
+        let expansion = Expansion(children: objects, nodes: total, height: 0)
+        lnExpansions[type.id] = expansion
+        return expansion
     }
 
     private mutating func spend(_ count: Int, _ location: SCLSourceLocation, _ path: @autoclosure () -> String) -> Bool {
@@ -521,6 +552,9 @@ struct SCLResolver {
 
     // MARK: Instance values
 
+    /// Stands in a children array while the child it replaces is changed.
+    private static let placeholder = IEDModel.DataNode.dataObject(IEDModel.DataObject(name: "", cdc: "", children: []))
+
     private mutating func apply(_ instance: SCLDataInstance, to object: inout IEDModel.DataObject, path: () -> String) {
         if object.count != nil {
             guard let ix = instance.ix, object.elements.indices.contains(ix) else {
@@ -533,26 +567,32 @@ struct SCLResolver {
             return
         }
         for sub in instance.subInstances {
-            func subPath() -> String { path() + "/" + SCLPath.segment("SDI", ["name": sub.name]) }
+            let subName = sub.name
+            func subPath() -> String { path() + "/" + SCLPath.segment("SDI", ["name": subName]) }
             guard let index = object.children.firstIndex(where: { $0.name == sub.name }) else {
                 warn(.unresolvedReference, "SDI '\(sub.name)' names nothing in DOType '\(object.typeID)'; its values are ignored", sub.location, subPath(), "name")
                 continue
             }
+            // The child is taken out (a placeholder left behind) so that it is uniquely referenced while it changes.
             switch object.children[index] {
             case .dataObject(var child):
+                object.children[index] = Self.placeholder
                 apply(sub, to: &child, path: subPath)
                 object.children[index] = .dataObject(child)
             case .dataAttribute(var child):
+                object.children[index] = Self.placeholder
                 apply(sub, to: &child, path: subPath)
                 object.children[index] = .dataAttribute(child)
             }
         }
         for dai in instance.attributes {
-            func daiPath() -> String { path() + "/" + SCLPath.segment("DAI", ["name": dai.name]) }
+            let daiName = dai.name
+            func daiPath() -> String { path() + "/" + SCLPath.segment("DAI", ["name": daiName]) }
             guard let index = object.children.firstIndex(where: { $0.name == dai.name }), case .dataAttribute(var child) = object.children[index] else {
                 warn(.unresolvedReference, "DAI '\(dai.name)' names no attribute of DOType '\(object.typeID)'; its value is ignored", dai.location, daiPath(), "name")
                 continue
             }
+            object.children[index] = Self.placeholder
             apply(dai, to: &child, path: daiPath)
             object.children[index] = .dataAttribute(child)
         }
@@ -570,7 +610,8 @@ struct SCLResolver {
             return
         }
         for sub in instance.subInstances {
-            func subPath() -> String { path() + "/" + SCLPath.segment("SDI", ["name": sub.name]) }
+            let subName = sub.name
+            func subPath() -> String { path() + "/" + SCLPath.segment("SDI", ["name": subName]) }
             guard let index = attribute.components.firstIndex(where: { $0.name == sub.name }) else {
                 warn(.unresolvedReference, "SDI '\(sub.name)' names no component of '\(attribute.name)'; its values are ignored", sub.location, subPath(), "name")
                 continue
@@ -578,7 +619,8 @@ struct SCLResolver {
             apply(sub, to: &attribute.components[index], path: subPath)
         }
         for dai in instance.attributes {
-            func daiPath() -> String { path() + "/" + SCLPath.segment("DAI", ["name": dai.name]) }
+            let daiName = dai.name
+            func daiPath() -> String { path() + "/" + SCLPath.segment("DAI", ["name": daiName]) }
             guard let index = attribute.components.firstIndex(where: { $0.name == dai.name }) else {
                 warn(.unresolvedReference, "DAI '\(dai.name)' names no component of '\(attribute.name)'; its value is ignored", dai.location, daiPath(), "name")
                 continue
@@ -644,15 +686,18 @@ struct SCLResolver {
         let index = ModelIndex(model)
         for sclDevice in accessPoint.server?.lDevices ?? [] {
             guard let deviceIndex = index.deviceByInst[sclDevice.inst] else { continue }
-            func ldPath() -> String { apPath + "/" + SCLPath.segment("LDevice", ["inst": sclDevice.inst]) }
-            let sclNodes = (sclDevice.ln0.map { [(ln: $0, element: "LN0")] } ?? []) + sclDevice.lns.map { (ln: $0, element: "LN") }
-            for (ln, element) in sclNodes {
-                guard let nodeIndex = index.nodeByName[deviceIndex][ln.name] else { continue }
-                func lnPath() -> String { ldPath() + "/" + SCLPath.segment(element, ["prefix": ln.prefix, "lnClass": ln.lnClass, "inst": ln.inst]) }
+            let deviceInst = sclDevice.inst
+            func ldPath() -> String { apPath + "/" + SCLPath.segment("LDevice", ["inst": deviceInst]) }
+            for position in (sclDevice.ln0 == nil ? 0 : -1)..<sclDevice.lns.count {
+                guard let ln = position < 0 ? sclDevice.ln0 : sclDevice.lns[position],
+                      let nodeIndex = index.nodeByName[deviceIndex][ln.name] else { continue }
+                let segment = SCLPath.segment(position < 0 ? "LN0" : "LN", ["prefix": ln.prefix, "lnClass": ln.lnClass, "inst": ln.inst])
+                func lnPath() -> String { ldPath() + "/" + segment }
                 var dataSets: [IEDModel.DataSet] = []
                 var names: Set<String> = []
                 for dataSet in ln.dataSets {
-                    func dsPath() -> String { lnPath() + "/" + SCLPath.segment("DataSet", ["name": dataSet.name]) }
+                    let dataSetName = dataSet.name
+                    func dsPath() -> String { lnPath() + "/" + SCLPath.segment("DataSet", ["name": dataSetName]) }
                     guard names.insert(dataSet.name).inserted else {
                         error(.duplicate, "a second dataset named '\(dataSet.name)'", dataSet.location, dsPath(), "name")
                         continue
@@ -669,21 +714,74 @@ struct SCLResolver {
                     dataSets.append(IEDModel.DataSet(name: dataSet.name, desc: dataSet.desc, members: members))
                 }
                 if !dataSets.isEmpty { model.logicalDevices[deviceIndex].logicalNodes[nodeIndex].dataSets = dataSets }
-                func check(_ element: String, _ name: String, _ datSet: String?, _ location: SCLSourceLocation) {
-                    guard let datSet, !datSet.isEmpty, !names.contains(datSet) else { return }
-                    error(.unresolvedReference, "\(element) '\(name)' refers to dataset '\(datSet)', which this LN does not define", location,
-                          lnPath() + "/" + SCLPath.segment(element, ["name": name]), "datSet")
-                }
-                for block in ln.reportControls { check("ReportControl", block.name, block.datSet, block.location) }
-                for block in ln.logControls { check("LogControl", block.name, block.datSet, block.location) }
-                for block in ln.gseControls { check("GSEControl", block.name, block.datSet, block.location) }
-                for block in ln.sampledValueControls { check("SampledValueControl", block.name, block.datSet, block.location) }
-                for block in ln.reportControls where block.rptEnabled?.max.map({ $0 > 1 }) == true && block.indexed == false {
-                    warn(.invalidValue, "ReportControl '\(block.name)' has RptEnabled max > 1 but indexed=\"false\"; instances are still numbered",
-                         block.location, lnPath() + "/" + SCLPath.segment("ReportControl", ["name": block.name]), "indexed")
-                }
+                checkControlBlocks(of: ln, dataSets: names, path: lnPath)
             }
         }
+    }
+
+    /// Every control block's `datSet` must name a dataset of its LN.
+    private mutating func checkControlBlocks(of ln: borrowing SCLLogicalNode, dataSets names: Set<String>, path lnPath: () -> String) {
+        func check(_ element: String, _ name: String, _ datSet: String?, _ location: SCLSourceLocation) {
+            guard let datSet, !datSet.isEmpty, !names.contains(datSet) else { return }
+            error(.unresolvedReference, "\(element) '\(name)' refers to dataset '\(datSet)', which this LN does not define", location,
+                  lnPath() + "/" + SCLPath.segment(element, ["name": name]), "datSet")
+        }
+        for block in ln.reportControls { check("ReportControl", block.name, block.datSet, block.location) }
+        for block in ln.logControls { check("LogControl", block.name, block.datSet, block.location) }
+        for block in ln.gseControls { check("GSEControl", block.name, block.datSet, block.location) }
+        for block in ln.sampledValueControls { check("SampledValueControl", block.name, block.datSet, block.location) }
+        for block in ln.reportControls where block.rptEnabled?.max.map({ $0 > 1 }) == true && block.indexed == false {
+            warn(.invalidValue, "ReportControl '\(block.name)' has RptEnabled max > 1 but indexed=\"false\"; instances are still numbered",
+                 block.location, lnPath() + "/" + SCLPath.segment("ReportControl", ["name": block.name]), "indexed")
+        }
+    }
+
+    /// The cross references of one access point's server without instantiating it: every LN's LNodeType, every
+    /// control block's dataset, unique LD and LN names.
+    mutating func checkReferences(ied: SCLIED, accessPoint: SCLAccessPoint) {
+        checkTemplates()
+        let apPath = "SCL/" + SCLPath.segment("IED", ["name": ied.name]) + "/" + SCLPath.segment("AccessPoint", ["name": accessPoint.name]) + "/Server"
+        var seenDevices: Set<String> = []
+        for device in accessPoint.server?.lDevices ?? [] {
+            let deviceInst = device.inst
+            func ldPath() -> String { apPath + "/" + SCLPath.segment("LDevice", ["inst": deviceInst]) }
+            let name = device.ldName ?? (ied.name + device.inst)
+            guard seenDevices.insert(name).inserted else {
+                error(.duplicate, "a second logical device named '\(name)'", device.location, ldPath(), "inst")
+                continue
+            }
+            if device.ln0 == nil { warn(.missingAttribute, "the logical device has no LN0", device.location, ldPath()) }
+            var seenNodes = Set<String>(minimumCapacity: device.lns.count + 1)
+            if case .some(let ln0) = device.ln0 { checkReferences(of: ln0, element: "LN0", seen: &seenNodes, devicePath: ldPath) }
+            device.lns.withUnsafeBufferPointer { lns in
+                for ln in lns.indices { checkReferences(of: lns[ln], element: "LN", seen: &seenNodes, devicePath: ldPath) }
+            }
+        }
+    }
+
+    /// One LN's references (borrowed: an LN is a large value, and copying each one cost more than checking it).
+    private mutating func checkReferences(of ln: borrowing SCLLogicalNode, element: String, seen: inout Set<String>, devicePath: () -> String) {
+        let (prefix, lnClass, inst) = (ln.prefix, ln.lnClass, ln.inst)
+        func lnPath() -> String { devicePath() + "/" + SCLPath.segment(element, ["prefix": prefix, "lnClass": lnClass, "inst": inst]) }
+        guard seen.insert(ln.name).inserted else {
+            error(.duplicate, "a second logical node named '\(ln.name)'", ln.location, lnPath())
+            return
+        }
+        if let type = lnodeTypes[ln.lnType] {
+            // The type's problems (unknown types, missing fc, bad counts, depth) are found by expanding each used type once.
+            if lnExpansions.index(forKey: type.id) == nil { _ = expandLNodeType(type) }
+            if type.lnClass != ln.lnClass {
+                warn(.invalidValue, "LN class '\(ln.lnClass)' differs from its LNodeType's '\(type.lnClass)'", ln.location, lnPath(), "lnClass")
+            }
+        } else {
+            error(.unknownType, "LN '\(ln.name)' refers to LNodeType '\(ln.lnType)', which does not exist", ln.location, lnPath(), "lnType")
+        }
+        var names: Set<String> = []
+        for dataSet in ln.dataSets where !names.insert(dataSet.name).inserted {
+            error(.duplicate, "a second dataset named '\(dataSet.name)'", dataSet.location,
+                  lnPath() + "/" + SCLPath.segment("DataSet", ["name": dataSet.name]), "name")
+        }
+        checkControlBlocks(of: ln, dataSets: names, path: lnPath)
     }
 
     private mutating func member(_ fcda: SCLFCDA, in model: IEDModel, index: ModelIndex, ied: SCLIED, defaultDevice: SCLLDevice,
@@ -758,3 +856,4 @@ struct SCLResolver {
         return IEDModel.DataSet.Member(logicalDevice: device.name, logicalNode: lnName, fc: fcda.fc, path: doPath + daPath, index: fcda.ix)
     }
 }
+

@@ -137,7 +137,12 @@ struct SCLNameTable: Sendable {
     @inline(__always)
     func lookup(_ range: Range<Int>, in tokenizer: XMLTokenizer) -> Int? {
         let length = range.count
-        let head = Self.head(of: UnsafeBufferPointer(rebasing: tokenizer.buffer[range]))
+        var head: UInt64 = 0
+        var shift: UInt64 = 0
+        for index in range.prefix(8) {
+            head |= UInt64(tokenizer.buffer[index]) << shift
+            shift += 8
+        }
         for index in lengths.indices where lengths[index] == length && heads[index] == head {
             if length <= 8 { return values[index] }
             let matches = names[index].withUnsafeBufferPointer { tokenizer.equal(range, $0) }
@@ -147,54 +152,81 @@ struct SCLNameTable: Sendable {
     }
 }
 
+/// A stored property of an element type, written at its offset in the value (what `MemoryLayout.offset(of:)`
+/// is for) rather than through the key path, whose generic application costs more than the parsing around it.
+/// A key path without a stored offset (a computed property) is applied as a key path.
+struct SCLField<Root, Value>: Sendable {
+    let keyPath: SCLKeyPath<Root, Value>
+    let offset: Int?
+
+    init(_ keyPath: SCLKeyPath<Root, Value>) {
+        self.keyPath = keyPath
+        offset = MemoryLayout<Root>.offset(of: keyPath)
+    }
+
+    /// Sets the property of `*root` (an inout argument: `field.set(&node, value)`); the value is moved in.
+    @inline(__always)
+    func set(_ root: UnsafeMutablePointer<Root>, _ value: consuming Value) {
+        guard let offset else { return root.pointee[keyPath: keyPath] = value }
+        (UnsafeMutableRawPointer(root) + offset).assumingMemoryBound(to: Value.self).pointee = value
+    }
+
+    /// Appends to the array property of `*root`; the element is moved in.
+    @inline(__always)
+    func append<Element>(_ root: UnsafeMutablePointer<Root>, _ element: consuming Element) where Value == [Element] {
+        guard let offset else { return root.pointee[keyPath: keyPath].append(element) }
+        (UnsafeMutableRawPointer(root) + offset).assumingMemoryBound(to: [Element].self).pointee.append(element)
+    }
+}
+
 // MARK: - Attribute kinds
 
 extension SCLSchema.Attribute {
     /// A required string attribute.
     static func string(_ name: String, _ keyPath: SCLKeyPath<Root, String>) -> Self {
-        Self(name: name, required: true, read: { root, value throws(SCLValueError) in root[keyPath: keyPath] = value },
+        Self(name: name, required: true, read: { [field = SCLField(keyPath)] root, value throws(SCLValueError) in field.set(&root, value) },
              write: { $0[keyPath: keyPath] })
     }
 
     /// An optional string attribute.
     static func string(_ name: String, _ keyPath: SCLKeyPath<Root, String?>) -> Self {
-        Self(name: name, required: false, read: { root, value throws(SCLValueError) in root[keyPath: keyPath] = value },
+        Self(name: name, required: false, read: { [field = SCLField(keyPath)] root, value throws(SCLValueError) in field.set(&root, value) },
              write: { $0[keyPath: keyPath] })
     }
 
     /// A required integer attribute.
     static func int(_ name: String, _ keyPath: SCLKeyPath<Root, Int>) -> Self {
-        Self(name: name, required: true, read: { root, value throws(SCLValueError) in root[keyPath: keyPath] = try SCLLexical.int(value) },
+        Self(name: name, required: true, read: { [field = SCLField(keyPath)] root, value throws(SCLValueError) in field.set(&root, try SCLLexical.int(value)) },
              write: { String($0[keyPath: keyPath]) })
     }
 
     /// An optional string attribute read as empty when absent (and always written).
     static func defaulted(_ name: String, _ keyPath: SCLKeyPath<Root, String>) -> Self {
-        Self(name: name, required: false, read: { root, value throws(SCLValueError) in root[keyPath: keyPath] = value },
+        Self(name: name, required: false, read: { [field = SCLField(keyPath)] root, value throws(SCLValueError) in field.set(&root, value) },
              write: { $0[keyPath: keyPath] })
     }
 
     /// An optional integer attribute.
     static func int(_ name: String, _ keyPath: SCLKeyPath<Root, Int?>) -> Self {
-        Self(name: name, required: false, read: { root, value throws(SCLValueError) in root[keyPath: keyPath] = try SCLLexical.int(value) },
+        Self(name: name, required: false, read: { [field = SCLField(keyPath)] root, value throws(SCLValueError) in field.set(&root, try SCLLexical.int(value)) },
              write: { $0[keyPath: keyPath].map { String($0) } })
     }
 
     /// An optional `xs:boolean` attribute (`true`, `false`, `1`, `0`).
     static func bool(_ name: String, _ keyPath: SCLKeyPath<Root, Bool?>) -> Self {
-        Self(name: name, required: false, read: { root, value throws(SCLValueError) in root[keyPath: keyPath] = try SCLLexical.bool(value) },
+        Self(name: name, required: false, read: { [field = SCLField(keyPath)] root, value throws(SCLValueError) in field.set(&root, try SCLLexical.bool(value)) },
              write: { $0[keyPath: keyPath].map { $0 ? "true" : "false" } })
     }
 
     /// A required attribute whose values form a closed set.
     static func value<V: RawRepresentable<String> & Sendable>(_ name: String, _ keyPath: SCLKeyPath<Root, V>) -> Self {
-        Self(name: name, required: true, read: { root, value throws(SCLValueError) in root[keyPath: keyPath] = try SCLLexical.raw(value) },
+        Self(name: name, required: true, read: { [field = SCLField(keyPath)] root, value throws(SCLValueError) in field.set(&root, try SCLLexical.raw(value)) },
              write: { $0[keyPath: keyPath].rawValue })
     }
 
     /// An optional attribute whose values form a closed set.
     static func value<V: RawRepresentable<String> & Sendable>(_ name: String, _ keyPath: SCLKeyPath<Root, V?>) -> Self {
-        Self(name: name, required: false, read: { root, value throws(SCLValueError) in root[keyPath: keyPath] = try SCLLexical.raw(value) },
+        Self(name: name, required: false, read: { [field = SCLField(keyPath)] root, value throws(SCLValueError) in field.set(&root, try SCLLexical.raw(value)) },
              write: { $0[keyPath: keyPath]?.rawValue })
     }
 }
@@ -205,8 +237,8 @@ extension SCLSchema.Child {
     /// Any number of `element` children (the child type's own element name by default).
     static func many<C: SCLNode>(_ keyPath: SCLKeyPath<Root, [C]>, element: String? = nil) -> Self {
         let name = element ?? C.schema.element
-        return Self(names: [name], parse: { root, _, parser throws(SCLError) in
-            root[keyPath: keyPath].append(try parser.parse(C.self))
+        return Self(names: [name], parse: { [field = SCLField(keyPath)] root, _, parser throws(SCLError) in
+            field.append(&root, try parser.parse(C.self))
         }, write: { root, writer in
             for child in root[keyPath: keyPath] { writer.write(child, element: name) }
         })
@@ -229,8 +261,8 @@ extension SCLSchema.Child {
 
     /// Items of several element types kept in document order.
     static func choice<C: SCLChoice>(_ keyPath: SCLKeyPath<Root, [C]>) -> Self {
-        Self(names: C.elementNames, parse: { root, nameIndex, parser throws(SCLError) in
-            root[keyPath: keyPath].append(try C.parse(nameIndex, with: &parser))
+        Self(names: C.elementNames, parse: { [field = SCLField(keyPath)] root, nameIndex, parser throws(SCLError) in
+            field.append(&root, try C.parse(nameIndex, with: &parser))
         }, write: { root, writer in
             for child in root[keyPath: keyPath] { child.write(to: &writer) }
         })
@@ -240,7 +272,7 @@ extension SCLSchema.Child {
 extension SCLSchema.Text {
     /// The element's character data, trimmed.
     static func string(_ keyPath: SCLKeyPath<Root, String>) -> Self {
-        Self(read: { root, value throws(SCLValueError) in root[keyPath: keyPath] = value }, write: { $0[keyPath: keyPath] })
+        Self(read: { [field = SCLField(keyPath)] root, value throws(SCLValueError) in field.set(&root, value) }, write: { $0[keyPath: keyPath] })
     }
 }
 

@@ -91,7 +91,7 @@ public struct XMLScanner {
                 var attributes: [(name: String, value: String)] = []
                 attributes.reserveCapacity(tokenizer.currentAttributes.count)
                 for index in tokenizer.currentAttributes {
-                    let attribute = tokenizer.attributes[index]
+                    let attribute = tokenizer.attribute(index)
                     attributes.append((try tokenizer.attributeName(attribute), try tokenizer.value(attribute)))
                 }
                 return .startElement(name: try tokenizer.elementName(frame), attributes: attributes,

@@ -32,7 +32,7 @@ struct XMLTokenizer {
     struct Frame {
         var nameStart: Int
         var nameEnd: Int
-        /// The index of its first attribute in ``attributes``.
+        /// The index of its first attribute (see `attribute(_:)`).
         var firstAttribute: Int
         var line: Int
         var column: Int
@@ -71,8 +71,10 @@ struct XMLTokenizer {
     private var pendingPop = false
     /// The open elements, outermost first.
     private(set) var frames: [Frame] = []
-    /// The attributes of the open elements, in document order.
-    private(set) var attributes: [Attribute] = []
+    /// The attributes of the open elements, in document order: the first `attributeCount` of `attributeStorage`
+    /// (entries past it are kept for reuse, so that closing an element frees nothing).
+    private var attributeStorage: [Attribute] = []
+    private(set) var attributeCount = 0
     /// The last text token.
     private(set) var text = TextSpan()
 
@@ -84,7 +86,7 @@ struct XMLTokenizer {
         index = bom ? 3 : 0
         lineStart = index
         frames.reserveCapacity(32)
-        attributes.reserveCapacity(64)
+        attributeStorage.reserveCapacity(64)
     }
 
     var position: XMLPosition { XMLPosition(line: line, column: index - lineStart + 1) }
@@ -95,8 +97,12 @@ struct XMLTokenizer {
 
     /// The attributes of the innermost open element.
     var currentAttributes: Range<Int> {
-        (frames.last?.firstAttribute ?? attributes.count)..<attributes.count
+        (frames.last?.firstAttribute ?? attributeCount)..<attributeCount
     }
+
+    /// The attribute at `index` (below ``attributeCount``).
+    @inline(__always)
+    func attribute(_ index: Int) -> Attribute { attributeStorage[index] }
 
     // MARK: - Tokens
 
@@ -104,7 +110,7 @@ struct XMLTokenizer {
     mutating func next() throws(XMLError) -> Token {
         if pendingPop {
             pendingPop = false
-            if let frame = frames.popLast() { attributes.removeSubrange(frame.firstAttribute...) }
+            if let frame = frames.popLast() { attributeCount = frame.firstAttribute }
         }
         if pendingEnd {
             pendingEnd = false
@@ -250,7 +256,7 @@ struct XMLTokenizer {
         let nameEnd = index
         guard !(frames.isEmpty && sawRoot) else { throw error("a second root element <\(name(nameStart..<nameEnd))>", at: tagPosition) }
         guard frames.count < maxDepth else { throw error("elements nested deeper than \(maxDepth)", at: tagPosition) }
-        let firstAttribute = attributes.count
+        let firstAttribute = attributeCount
         let count = buffer.count
         while true {
             skipWhitespace()
@@ -303,21 +309,30 @@ struct XMLTokenizer {
                 throw error("attribute \(name(attributeStart..<attributeEnd)) repeated in <\(name(nameStart..<nameEnd))>",
                             at: XMLPosition(line: valueLine, column: valueColumn))
             }
-            attributes.append(Attribute(nameStart: attributeStart, nameEnd: attributeEnd, valueStart: valueStart, valueEnd: valueEnd,
-                                        line: valueLine, column: valueColumn, hasEntity: hasEntity))
+            let attribute = Attribute(nameStart: attributeStart, nameEnd: attributeEnd, valueStart: valueStart, valueEnd: valueEnd,
+                                      line: valueLine, column: valueColumn, hasEntity: hasEntity)
+            if attributeCount < attributeStorage.count {
+                attributeStorage[attributeCount] = attribute
+            } else {
+                attributeStorage.append(attribute)
+            }
+            attributeCount += 1
         }
     }
 
     /// Whether the tag being read already has an attribute of this name: pairwise for the usual handful,
     /// through a set past 32 so that a tag with 100 000 attributes stays linear.
     private mutating func isRepeated(_ name: Range<Int>, since first: Int) -> Bool {
-        let seen = attributes.count - first
+        let seen = attributeCount - first
         if seen < 32 {
-            for attribute in attributes[first...] where equal(attribute.nameStart..<attribute.nameEnd, name) { return true }
+            for index in first..<attributeCount {
+                let attribute = attributeStorage[index]
+                if equal(attribute.nameStart..<attribute.nameEnd, name) { return true }
+            }
             return false
         }
         if seen == 32 || duplicateNames.isEmpty {
-            duplicateNames = Set(attributes[first...].map { self.name($0.nameStart..<$0.nameEnd) })
+            duplicateNames = Set(attributeStorage[first..<attributeCount].map { self.name($0.nameStart..<$0.nameEnd) })
         }
         return !duplicateNames.insert(self.name(name)).inserted
     }

@@ -31,6 +31,43 @@ struct SCLDocumentTests {
 
 @Suite("SCL resolution")
 struct SCLResolutionTests {
+    @Test("the references scope finds a subset of what full validation finds, and every broken reference")
+    func referencesScope() async throws {
+        let files = SCLCorpus.files
+        let problems = try await offload { () -> [String] in
+            var problems: [String] = []
+            for file in files {
+                guard let document = try? SCLDocument(contentsOfFile: SCLCorpus.path(file)) else { continue }
+                let full = Set(document.validate().errors.map(\.description))
+                let references = document.validate(.references)
+                let extra = references.errors.map(\.description).filter { !full.contains($0) }
+                if !extra.isEmpty { problems.append("\(file): only in references: \(extra)") }
+                // The corpus' broken files are all broken in their references (cycles, missing types).
+                if SCLCorpus.expectedFailures[file] != nil || SCLCorpus.knownDefects[file] != nil, references.errors.isEmpty {
+                    problems.append("\(file): no error in references scope")
+                }
+            }
+            return problems
+        }
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+        // A missing LNodeType, a used LNodeType whose DO names a missing DOType, a control block whose dataset is missing:
+        // all found without instantiating, with the same errors as full validation.
+        let text = """
+            <SCL version="2007" revision="B"><Header id="h"/>
+            <IED name="I"><AccessPoint name="A"><Server><LDevice inst="L">
+            <LN0 lnClass="LLN0" inst="" lnType="T0"><ReportControl name="R" datSet="none"/></LN0><LN lnClass="GGIO" inst="1" lnType="T9"/>
+            </LDevice></Server></AccessPoint></IED>
+            <DataTypeTemplates><LNodeType id="T0" lnClass="LLN0"><DO name="D" type="X"/></LNodeType></DataTypeTemplates></SCL>
+            """
+        let document = try SCLDocument(string: text)
+        let report = document.validate(.references)
+        #expect(Set(report.errors.map(\.description)) == Set(document.validate().errors.map(\.description)))
+        #expect(report.errors.count == 3)
+        #expect(report.errors.contains { $0.kind == .unknownType && $0.attribute == "lnType" && $0.path.hasSuffix("LN[lnClass=\"GGIO\",inst=\"1\"]") })
+        #expect(report.errors.contains { $0.kind == .unknownType && $0.attribute == "type" && $0.path.hasSuffix("LNodeType[id=\"T0\"]/DO[name=\"D\"]") })
+        #expect(report.errors.contains { $0.kind == .unresolvedReference && $0.attribute == "datSet" && $0.path.hasSuffix("ReportControl[name=\"R\"]") })
+    }
+
     @Test("every corpus file validates, or fails with the error INDEX.md expects")
     func corpusValidates() async throws {
         let files = SCLCorpus.files

@@ -111,6 +111,115 @@ struct SCLHostileTests {
     }
 }
 
+/// A small deterministic generator (SplitMix64), so that a failing mutation can be replayed from its seed.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Suite("SCL mutation fuzzing")
+struct SCLMutationTests {
+    /// A small but complete document of our own: every kind of markup the tokenizer handles.
+    static let sample = Array("""
+        \u{FEFF}<?xml version="1.0" encoding="UTF-8"?>
+        <!-- a comment -->
+        <SCL xmlns="http://www.iec.ch/61850/2003/SCL" xmlns:v="urn:vendor" version="2007" revision="B" release="4">
+          <Header id="h" toolID="t &amp; u"/>
+          <Communication><SubNetwork name="N" type="8-MMS"><ConnectedAP iedName="I" apName="A"><Address><P type="IP">10.0.0.1</P></Address></ConnectedAP></SubNetwork></Communication>
+          <IED name="I" manufacturer="m"><AccessPoint name="A"><Server><Authentication/><LDevice inst="L">
+            <LN0 lnClass="LLN0" inst="" lnType="T0"><DataSet name="D"><FCDA ldInst="L" prefix="" lnClass="LLN0" doName="Mod" daName="stVal" fc="ST"/></DataSet>
+              <ReportControl name="R" datSet="D" confRev="1" buffered="true"><TrgOps dchg="true"/><OptFields seqNum="true"/><RptEnabled max="2"/></ReportControl>
+              <DOI name="Mod"><DAI name="stVal" v:x='1'><Val><![CDATA[on]]></Val></DAI></DOI>
+              <Private type="p"><v:any a="&#x41;&#66;">text &lt; more</v:any></Private>
+            </LN0>
+          </LDevice></Server></AccessPoint></IED>
+          <DataTypeTemplates>
+            <LNodeType id="T0" lnClass="LLN0"><DO name="Mod" type="ENC"/></LNodeType>
+            <DOType id="ENC" cdc="ENC"><DA name="stVal" bType="Enum" type="Beh" fc="ST" dchg="true"/><DA name="q" bType="Quality" fc="ST"/></DOType>
+            <EnumType id="Beh"><EnumVal ord="1">on</EnumVal><EnumVal ord="5">off</EnumVal></EnumType>
+          </DataTypeTemplates>
+        </SCL>
+        """.utf8)
+
+    /// Bytes that change the structure when they appear where they should not.
+    static let special: [UInt8] = Array("<>/&;\"'=!?[]-: \n#x".utf8) + [0x00, 0x80, 0xC3, 0xEF, 0xFF]
+
+    static func mutate(_ bytes: [UInt8], using generator: inout SplitMix64) -> [UInt8] {
+        var bytes = bytes
+        for _ in 0..<Int.random(in: 1...4, using: &generator) {
+            guard !bytes.isEmpty else { break }
+            let position = Int.random(in: 0..<bytes.count, using: &generator)
+            switch Int.random(in: 0..<5, using: &generator) {
+            case 0: bytes[position] = special.randomElement(using: &generator) ?? 0
+            case 1: bytes.insert(special.randomElement(using: &generator) ?? 0, at: position)
+            case 2: bytes.removeSubrange(position..<min(bytes.count, position + Int.random(in: 1...16, using: &generator)))
+            case 3: bytes.removeSubrange(position...)  // truncation
+            default: bytes[position] = UInt8.random(in: 0...255, using: &generator)
+            }
+        }
+        return bytes
+    }
+
+    @Test("the untouched sample loads and validates")
+    func sampleIsValid() throws {
+        let document = try SCLDocument(bytes: Self.sample)
+        #expect(document.validate().isValid)
+        #expect(try document.iedModel().logicalDevices.first?.logicalNodes.first?.dataSets.first?.members.count == 1)
+    }
+
+    @Test("20 000 random mutations: every outcome is a document or a typed error, never a crash")
+    func mutations() async throws {
+        // Debug builds check every unsafe-buffer access of the tokenizer, so an out-of-range read fails here.
+        let outcome = try await offload { () -> (loaded: Int, refused: Int, kinds: Set<SCLError.Kind>) in
+            var generator = SplitMix64(state: 61850)
+            var loaded = 0
+            var refused = 0
+            var kinds: Set<SCLError.Kind> = []
+            for _ in 0..<20_000 {
+                let bytes = Self.mutate(Self.sample, using: &generator)
+                do throws(SCLError) {
+                    let document = try SCLDocument(bytes: bytes)
+                    _ = document.validate()
+                    _ = document.validate(.references)
+                    _ = try? document.iedModel()
+                    loaded += 1
+                } catch {
+                    refused += 1
+                    kinds.insert(error.kind)
+                }
+            }
+            return (loaded, refused, kinds)
+        }
+        // Both outcomes occur, and refusals are classified (not all one catch-all kind).
+        #expect(outcome.loaded > 100 && outcome.refused > 100)
+        #expect(outcome.kinds.contains(.malformedXML) && outcome.kinds.count >= 2, "\(outcome.kinds)")
+    }
+
+    @Test("every prefix of the sample is refused with a position, or is the whole document")
+    func everyTruncation() async throws {
+        let failures = try await offload { () -> [Int] in
+            var failures: [Int] = []
+            let end = Self.sample.count - 1  // the final newline may go
+            for length in 0..<end {
+                do throws(SCLError) {
+                    _ = try SCLDocument(bytes: Array(Self.sample[..<length]))
+                    failures.append(length)
+                } catch {
+                    if error.kind != .malformedXML || error.location.line < 1 { failures.append(length) }
+                }
+            }
+            return failures
+        }
+        #expect(failures.isEmpty, "prefixes accepted or badly reported: \(failures.prefix(10))")
+    }
+}
+
 extension Result {
     /// The error of a failure.
     var failureError: Failure? {
