@@ -108,6 +108,8 @@ struct SCLResolver {
     private(set) var warnings: [SCLWarning] = []
     private var reported: Set<String> = []
     private var lnodeTypes: [String: SCLLNodeType] = [:]
+    /// Each LNodeType's lnClass, for checks that need no more (a look-up here copies no type).
+    private var lnodeTypeClasses: [String: String] = [:]
     private var doTypes: [String: SCLDOType] = [:]
     private var daTypes: [String: SCLDAType] = [:]
     private var enumerations: [String: [String: Int]] = [:]
@@ -123,7 +125,12 @@ struct SCLResolver {
         self.limits = limits
         guard let templates = document.dataTypeTemplates else { return }
         for type in templates.lNodeTypes {
-            if lnodeTypes[type.id] != nil { duplicate("LNodeType", type.id, type.location) } else { lnodeTypes[type.id] = type }
+            if lnodeTypes[type.id] != nil {
+                duplicate("LNodeType", type.id, type.location)
+            } else {
+                lnodeTypes[type.id] = type
+                lnodeTypeClasses[type.id] = type.lnClass
+            }
         }
         for type in templates.doTypes {
             if doTypes[type.id] != nil { duplicate("DOType", type.id, type.location) } else { doTypes[type.id] = type }
@@ -742,20 +749,31 @@ struct SCLResolver {
         checkTemplates()
         let apPath = "SCL/" + SCLPath.segment("IED", ["name": ied.name]) + "/" + SCLPath.segment("AccessPoint", ["name": accessPoint.name]) + "/Server"
         var seenDevices: Set<String> = []
-        for device in accessPoint.server?.lDevices ?? [] {
-            let deviceInst = device.inst
-            func ldPath() -> String { apPath + "/" + SCLPath.segment("LDevice", ["inst": deviceInst]) }
-            let name = device.ldName ?? (ied.name + device.inst)
-            guard seenDevices.insert(name).inserted else {
-                error(.duplicate, "a second logical device named '\(name)'", device.location, ldPath(), "inst")
-                continue
+        // Elements are borrowed through buffers, not copied: copying LDs and LNs (each copy retains every array and
+        // string of the element, cold in cache on a large file) cost more than the checks.
+        (accessPoint.server?.lDevices ?? []).withUnsafeBufferPointer { devices in
+            for position in devices.indices {
+                checkReferences(of: devices[position], iedName: ied.name, seen: &seenDevices, serverPath: apPath)
             }
-            if device.ln0 == nil { warn(.missingAttribute, "the logical device has no LN0", device.location, ldPath()) }
-            var seenNodes = Set<String>(minimumCapacity: device.lns.count + 1)
-            if case .some(let ln0) = device.ln0 { checkReferences(of: ln0, element: "LN0", seen: &seenNodes, devicePath: ldPath) }
-            device.lns.withUnsafeBufferPointer { lns in
-                for ln in lns.indices { checkReferences(of: lns[ln], element: "LN", seen: &seenNodes, devicePath: ldPath) }
-            }
+        }
+    }
+
+    private mutating func checkReferences(of device: borrowing SCLLDevice, iedName: String, seen: inout Set<String>, serverPath apPath: String) {
+        let deviceInst = device.inst
+        func ldPath() -> String { apPath + "/" + SCLPath.segment("LDevice", ["inst": deviceInst]) }
+        let name = device.ldName ?? (iedName + device.inst)
+        guard seen.insert(name).inserted else {
+            error(.duplicate, "a second logical device named '\(name)'", device.location, ldPath(), "inst")
+            return
+        }
+        var seenNodes = Set<String>(minimumCapacity: device.lns.count + 1)
+        if device.ln0 == nil {
+            warn(.missingAttribute, "the logical device has no LN0", device.location, ldPath())
+        } else {
+            device.ln0?.borrow { ln0 in checkReferences(of: ln0, element: "LN0", seen: &seenNodes, devicePath: ldPath) }
+        }
+        device.lns.withUnsafeBufferPointer { lns in
+            for ln in lns.indices { checkReferences(of: lns[ln], element: "LN", seen: &seenNodes, devicePath: ldPath) }
         }
     }
 
@@ -767,11 +785,11 @@ struct SCLResolver {
             error(.duplicate, "a second logical node named '\(ln.name)'", ln.location, lnPath())
             return
         }
-        if let type = lnodeTypes[ln.lnType] {
+        if let typeClass = lnodeTypeClasses[ln.lnType] {
             // The type's problems (unknown types, missing fc, bad counts, depth) are found by expanding each used type once.
-            if lnExpansions.index(forKey: type.id) == nil { _ = expandLNodeType(type) }
-            if type.lnClass != ln.lnClass {
-                warn(.invalidValue, "LN class '\(ln.lnClass)' differs from its LNodeType's '\(type.lnClass)'", ln.location, lnPath(), "lnClass")
+            if lnExpansions.index(forKey: ln.lnType) == nil, let type = lnodeTypes[ln.lnType] { _ = expandLNodeType(type) }
+            if typeClass != ln.lnClass {
+                warn(.invalidValue, "LN class '\(ln.lnClass)' differs from its LNodeType's '\(typeClass)'", ln.location, lnPath(), "lnClass")
             }
         } else {
             error(.unknownType, "LN '\(ln.name)' refers to LNodeType '\(ln.lnType)', which does not exist", ln.location, lnPath(), "lnType")
@@ -857,3 +875,9 @@ struct SCLResolver {
     }
 }
 
+
+extension SCLLogicalNode {
+    /// Calls `body` with this LN borrowed: `optional?.borrow { … }` reaches the LN in place, where `if let` copies it.
+    @inline(__always)
+    func borrow(_ body: (borrowing SCLLogicalNode) -> Void) { body(self) }
+}

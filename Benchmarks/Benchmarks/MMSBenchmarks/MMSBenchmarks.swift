@@ -189,6 +189,10 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark("SCL parse of \(label)", configuration: configuration) { benchmark in
             for _ in benchmark.scaledIterations { blackHole(try SCLDocument(bytes: bytes)) }
         }
+        // The seed's load_scl(path) reads the file, parses it and resolves its type references: the same job.
+        Benchmark("SCL load from file + validate(.references) of \(label)", configuration: configuration) { benchmark in
+            for _ in benchmark.scaledIterations { blackHole(try SCLDocument(contentsOfFile: path).validate(.references)) }
+        }
         Benchmark("SCL parse + validate (every IED resolved) of \(label)", configuration: configuration) { benchmark in
             for _ in benchmark.scaledIterations { blackHole(try SCLDocument(bytes: bytes).validate()) }
         }

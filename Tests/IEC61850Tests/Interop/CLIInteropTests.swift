@@ -135,7 +135,7 @@ struct ServeCommandTests {
 struct SCLCommandTests {
     static func corpus(_ file: String) -> String { PeerEnvironment.sharedFolder.appendingPathComponent("scl/" + file).path }
 
-    @Test("scl validate: exit 0 and silence for a valid file; exit 1 with FILE:LINE:COL: KIND: message (path @attribute) otherwise")
+    @Test("scl validate [--references-only]: exit 0 and silence for a valid file; exit 1 with FILE:LINE:COL: KIND: message (path @attribute) otherwise")
     func validate() async throws {
         let valid = try await offload { try runCLI(["scl", "validate", Self.corpus("libiec61850/examples/server_example_basic_io/simpleIO_direct_control.cid")]) }
         #expect(valid.status == 0 && valid.stdout.isEmpty, "\(valid)")
@@ -143,6 +143,12 @@ struct SCLCommandTests {
         let cycle = try await offload { try runCLI(["scl", "validate", file]) }
         #expect(cycle.status == 1)
         #expect(cycle.stdout == "\(file):10:7: typeCycle: DOType 'doType' refers to itself (doType → doType) (SCL/DataTypeTemplates/DOType[id=\"doType\"]/SDO[name=\"sdo\"] @type)\n")
+        let cycleReferences = try await offload { try runCLI(["scl", "validate", "--references-only", file]) }
+        #expect(cycleReferences.status == 1 && cycleReferences.stdout == cycle.stdout)
+        let validReferences = try await offload {
+            try runCLI(["scl", "validate", "--references-only", Self.corpus("libiec61850/examples/server_example_basic_io/simpleIO_direct_control.cid")])
+        }
+        #expect(validReferences.status == 0 && validReferences.stdout.isEmpty, "\(validReferences)")
         let broken = Self.corpus("libiec61850/tools/model_generator/sampleModel_errors.icd")
         let missing = try await offload { try runCLI(["scl", "validate", broken]) }
         #expect(missing.status == 1 && missing.stdout.hasPrefix("\(broken):20:"), "\(missing)")
