@@ -44,12 +44,14 @@ extension SCLDocument {
     /// - Throws: ``SCLError`` with kind `.malformedXML` (line and column of the fault), `.notSCL`,
     ///   `.invalidVersion`, `.missingAttribute` or `.invalidValue`.
     public init(bytes: [UInt8], warnings: inout [SCLWarning]) throws(SCLError) {
-        let (document, found) = try bytes.withUnsafeBufferPointer { (buffer) throws(SCLError) -> (SCLDocument, [SCLWarning]) in
-            var parser = SCLParser(buffer: buffer)
-            return (try parser.parseDocument(), parser.warnings)
-        }
-        self = document
-        warnings += found
+        self = try bytes.withUnsafeBufferPointer { (buffer) throws(SCLError) in try SCLDocument(buffer: buffer, warnings: &warnings) }
+    }
+
+    /// Parses the bytes of `buffer`, which stays valid for the call.
+    init(buffer: UnsafeBufferPointer<UInt8>, warnings: inout [SCLWarning]) throws(SCLError) {
+        var parser = SCLParser(buffer: buffer)
+        self = try parser.parseDocument()
+        warnings += parser.warnings
         try checkVersion(warnings: &warnings)
     }
 
@@ -66,13 +68,19 @@ extension SCLDocument {
 
     /// Reads and parses the SCL file at `path`, appending tolerated deviations to `warnings`.
     public init(contentsOfFile path: String, warnings: inout [SCLWarning]) throws(SCLError) {
-        let bytes: [UInt8]
+        let data: Data
         do {
-            bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw SCLError(.io, "cannot read \(path): \(error)")
         }
-        try self.init(bytes: bytes, warnings: &warnings)
+        // Parsed where it was read, without a copy.
+        var found: [SCLWarning] = []
+        let parsed = data.withUnsafeBytes { raw in
+            Result { () throws(SCLError) in try SCLDocument(buffer: raw.assumingMemoryBound(to: UInt8.self), warnings: &found) }
+        }
+        warnings += found
+        self = try parsed.get()
     }
 
     /// Reads and parses the SCL file at `path`, discarding warnings.

@@ -108,8 +108,9 @@ struct SCLResolver {
     private(set) var warnings: [SCLWarning] = []
     private var reported: Set<String> = []
     private var lnodeTypes: [String: SCLLNodeType] = [:]
-    /// Each LNodeType's lnClass, for checks that need no more (a look-up here copies no type).
-    private var lnodeTypeClasses: [String: String] = [:]
+    /// Each LNodeType's lnClass and whether the type has been expanded: what the references check needs, in one
+    /// look-up that copies no type.
+    private var lnodeTypeUse: [String: (lnClass: String, expanded: Bool)] = [:]
     private var doTypes: [String: SCLDOType] = [:]
     private var daTypes: [String: SCLDAType] = [:]
     private var enumerations: [String: [String: Int]] = [:]
@@ -129,7 +130,7 @@ struct SCLResolver {
                 duplicate("LNodeType", type.id, type.location)
             } else {
                 lnodeTypes[type.id] = type
-                lnodeTypeClasses[type.id] = type.lnClass
+                lnodeTypeUse[type.id] = (type.lnClass, false)
             }
         }
         for type in templates.doTypes {
@@ -767,11 +768,8 @@ struct SCLResolver {
             return
         }
         var seenNodes = Set<String>(minimumCapacity: device.lns.count + 1)
-        if device.ln0 == nil {
-            warn(.missingAttribute, "the logical device has no LN0", device.location, ldPath())
-        } else {
-            device.ln0?.borrow { ln0 in checkReferences(of: ln0, element: "LN0", seen: &seenNodes, devicePath: ldPath) }
-        }
+        let checkedLN0: Void? = device.ln0?.borrow { ln0 in checkReferences(of: ln0, element: "LN0", seen: &seenNodes, devicePath: ldPath) }
+        if checkedLN0 == nil { warn(.missingAttribute, "the logical device has no LN0", device.location, ldPath()) }
         device.lns.withUnsafeBufferPointer { lns in
             for ln in lns.indices { checkReferences(of: lns[ln], element: "LN", seen: &seenNodes, devicePath: ldPath) }
         }
@@ -785,9 +783,12 @@ struct SCLResolver {
             error(.duplicate, "a second logical node named '\(ln.name)'", ln.location, lnPath())
             return
         }
-        if let typeClass = lnodeTypeClasses[ln.lnType] {
+        if let (typeClass, expanded) = lnodeTypeUse[ln.lnType] {
             // The type's problems (unknown types, missing fc, bad counts, depth) are found by expanding each used type once.
-            if lnExpansions.index(forKey: ln.lnType) == nil, let type = lnodeTypes[ln.lnType] { _ = expandLNodeType(type) }
+            if !expanded, let type = lnodeTypes[ln.lnType] {
+                lnodeTypeUse[ln.lnType]?.expanded = true
+                _ = expandLNodeType(type)
+            }
             if typeClass != ln.lnClass {
                 warn(.invalidValue, "LN class '\(ln.lnClass)' differs from its LNodeType's '\(typeClass)'", ln.location, lnPath(), "lnClass")
             }
