@@ -48,9 +48,16 @@ extension SCLDocument {
     }
 
     /// Parses the bytes of `buffer`, which stays valid for the call.
-    init(buffer: UnsafeBufferPointer<UInt8>, warnings: inout [SCLWarning]) throws(SCLError) {
-        var parser = SCLParser(buffer: buffer)
-        self = try parser.parseDocument()
+    init(buffer: UnsafeBufferPointer<UInt8>, warnings: inout [SCLWarning], chunking: SCLChunking = .automatic) throws(SCLError) {
+        var parser = SCLParser(buffer: buffer, chunking: chunking)
+        if let document = try parser.parseDocument() {
+            self = document
+        } else {
+            // A chunked read met something it leaves to the sequential reader (an error, most likely): read again.
+            parser = SCLParser(buffer: buffer, chunking: .off)
+            guard let document = try parser.parseDocument() else { throw SCLError(.malformedXML, "the document could not be read") }
+            self = document
+        }
         warnings += parser.warnings
         try checkVersion(warnings: &warnings)
     }

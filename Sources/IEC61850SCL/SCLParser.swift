@@ -1,18 +1,51 @@
 // Stage one of SCL loading: XML tokens → typed document, driven by each element type's schema. Names are
 // matched as bytes of the input; only values that the document keeps become Strings.
 
+import Dispatch
+import FoundationEssentials
+
+/// How a large document's root content is split over threads.
+struct SCLChunking: Sendable {
+    /// Documents smaller than this are read on the calling thread.
+    var minimumBytes: Int
+    /// The most chunks (threads) used.
+    var maximumChunks: Int
+
+    /// Files of 1 MB and more over up to 8 cores.
+    static let automatic = SCLChunking(minimumBytes: 1 << 20, maximumChunks: min(8, ProcessInfo.processInfo.activeProcessorCount))
+    /// Always on the calling thread.
+    static let off = SCLChunking(minimumBytes: .max, maximumChunks: 1)
+}
+
 /// Reads an SCL document from XML tokens. Recursion follows the XML nesting, which the tokenizer bounds.
+///
+/// A large document is read in chunks: the root's children are located by a quick outline pass
+/// (`XMLRootOutline`) and groups of them are parsed on several threads, each by its own parser that starts inside
+/// the root, then merged in document order. Any surprise (an outline that does not match, an error in a chunk, a
+/// repeated single child) makes the caller read the document again sequentially, so that errors and warnings are
+/// exactly those of a sequential read.
 struct SCLParser {
     private var tokenizer: XMLTokenizer
     private(set) var warnings: [SCLWarning] = []
+    private let chunking: SCLChunking
+    /// How many chunks the root's content was read in (0: sequentially).
+    private(set) var chunksRead = 0
 
     /// A parser over `buffer`, which must stay valid while the parser is used.
-    init(buffer: UnsafeBufferPointer<UInt8>) {
+    init(buffer: UnsafeBufferPointer<UInt8>, chunking: SCLChunking = .off) {
         tokenizer = XMLTokenizer(buffer: buffer, maxDepth: XMLScanner.defaultMaxDepth, reportsWhitespace: false)
+        self.chunking = chunking
     }
 
-    /// Parses the whole document: the root must be `<SCL>`.
-    mutating func parseDocument() throws(SCLError) -> SCLDocument {
+    /// A parser for one chunk of the root's content (see ``SCLChunking``).
+    private init(chunkOf buffer: UnsafeBufferPointer<UInt8>, start: XMLRootOutline.Mark, root: XMLTokenizer.Frame) {
+        tokenizer = XMLTokenizer(chunkOf: buffer, start: start.offset, line: start.line, lineStart: start.lineStart, root: root,
+                                 maxDepth: XMLScanner.defaultMaxDepth)
+        chunking = .off
+    }
+
+    /// Parses the whole document: the root must be `<SCL>`. `nil` when a chunked read must be redone sequentially.
+    mutating func parseDocument() throws(SCLError) -> SCLDocument? {
         while true {
             switch try nextToken() {
             case .startTag:
@@ -20,7 +53,10 @@ struct SCLParser {
                 guard name == "SCL" || name.hasSuffix(":SCL") else {
                     throw SCLError(.notSCL, "the root element is <\(name)>, not <SCL>", location: currentLocation, path: name)
                 }
-                let document = try parse(SCLDocument.self)
+                var document = SCLDocument()
+                try readAttributes(into: &document)
+                guard try readChunks(into: &document) else { return nil }
+                try readContent(into: &document)
                 while try nextToken() != .endOfDocument {}  // the tokenizer refuses a second root and text after the root
                 return document
             case .text, .endTag:
@@ -29,6 +65,71 @@ struct SCLParser {
                 throw SCLError(.malformedXML, "the document has no root element")
             }
         }
+    }
+
+    /// Reads the root's children in chunks on several threads when the document is large enough, leaving the
+    /// tokenizer at the root's end tag. `true` when done or not attempted (the content is then read sequentially);
+    /// `false` when the whole document must be read again sequentially.
+    private mutating func readChunks(into document: inout SCLDocument) throws(SCLError) -> Bool {
+        let buffer = tokenizer.buffer
+        guard chunking.maximumChunks > 1, buffer.count >= chunking.minimumBytes, !tokenizer.endsImmediately, let root = tokenizer.frames.last,
+              let outline = XMLRootOutline(buffer, start: tokenizer.index, line: tokenizer.line, lineStart: tokenizer.currentLineStart),
+              outline.children.count >= 2 else { return true }
+        // Chunks of about equal size, each starting at a child (the first one where the content starts).
+        let contentStart = XMLRootOutline.Mark(offset: tokenizer.index, line: tokenizer.line, lineStart: tokenizer.currentLineStart)
+        let total = outline.end.offset - contentStart.offset
+        let count = min(chunking.maximumChunks, outline.children.count)
+        var starts = [contentStart]
+        for child in outline.children.dropFirst() where child.offset - contentStart.offset >= total * starts.count / count {
+            starts.append(child)
+        }
+        let job = SCLChunkJob(buffer: buffer, starts: starts, end: outline.end.offset, root: root)
+        let results = job.run()
+        for result in results {
+            guard case .success(let (partial, found)) = result else { return false }
+            // SCL's single children may appear in one chunk only; the rest are lists, joined in order.
+            for (mine, theirs) in [(document.header == nil, partial.header == nil), (document.communication == nil, partial.communication == nil),
+                                   (document.dataTypeTemplates == nil, partial.dataTypeTemplates == nil)] where !mine && !theirs {
+                return false
+            }
+            document.header = document.header ?? partial.header
+            document.communication = document.communication ?? partial.communication
+            document.dataTypeTemplates = document.dataTypeTemplates ?? partial.dataTypeTemplates
+            document.substations += partial.substations
+            document.ieds += partial.ieds
+            document.otherContent += partial.otherContent
+            warnings += found
+        }
+        tokenizer.jump(to: outline.end.offset, line: outline.end.line, lineStart: outline.end.lineStart)
+        chunksRead = results.count
+        return true
+    }
+
+    /// Reads one chunk of the root's content: children until the end of the chunk's buffer.
+    fileprivate mutating func parseChunk() throws(SCLError) -> SCLDocument {
+        var document = SCLDocument()
+        while true {
+            switch try nextToken() {
+            case .startTag:
+                try parseChild(into: &document)
+            case .text:
+                do {
+                    try tokenizer.validate(tokenizer.text)
+                } catch {
+                    throw wrap(error)
+                }
+            case .endTag:
+                throw SCLError(.malformedXML, "the root ends inside a chunk", location: currentLocation, path: currentPath)
+            case .endOfDocument:
+                return document
+            }
+        }
+    }
+
+    fileprivate static func parseChunk(_ buffer: UnsafeBufferPointer<UInt8>, start: XMLRootOutline.Mark,
+                                       root: XMLTokenizer.Frame) -> Result<(SCLDocument, [SCLWarning]), SCLError> {
+        var parser = SCLParser(chunkOf: buffer, start: start, root: root)
+        return Result { () throws(SCLError) in (try parser.parseChunk(), parser.warnings) }
     }
 
     private mutating func nextToken() throws(SCLError) -> XMLTokenizer.Token {
@@ -80,8 +181,15 @@ struct SCLParser {
 
     /// Reads the element whose start tag was just read as a `N`.
     mutating func parse<N: SCLNode>(_ type: N.Type) throws(SCLError) -> N {
-        let schema = N.schema
         var node = N()
+        try readAttributes(into: &node)
+        try readContent(into: &node)
+        return node
+    }
+
+    /// Reads the attributes of the start tag just read into `node` (and its location).
+    private mutating func readAttributes<N: SCLNode>(into node: inout N) throws(SCLError) {
+        let schema = N.schema
         node.location = currentLocation
         var seen: UInt64 = 0
         for index in tokenizer.currentAttributes {
@@ -113,18 +221,18 @@ struct SCLParser {
                                attribute: attribute.name)
             }
         }
+    }
+
+    /// Reads the content of the element whose attributes were read, through its end tag.
+    private mutating func readContent<N: SCLNode>(into node: inout N) throws(SCLError) {
+        let schema = N.schema
         // Character data: usually one run, decoded once at the end; several runs (around comments) are joined.
         var firstText: XMLTokenizer.TextSpan?
         var joinedText: String?
         while true {
             switch try nextToken() {
             case .startTag:
-                guard let frame = tokenizer.frames.last else { continue }
-                if let entry = schema.childTable.lookup(frame.nameStart..<frame.nameEnd, in: tokenizer) {
-                    try schema.children[entry >> 8].parse(&node, entry & 0xFF, &self)
-                } else {
-                    node.otherContent.append(try parseElement())
-                }
+                try parseChild(into: &node)
             case .text:
                 do {
                     if schema.text == nil {
@@ -159,10 +267,21 @@ struct SCLParser {
                         throw SCLError(.invalidValue, error.message, location: node.location, path: currentPath)
                     }
                 }
-                return node
+                return
             case .endOfDocument:
                 throw SCLError(.malformedXML, "the document ends inside <\(try elementName())>", location: node.location, path: currentPath)
             }
+        }
+    }
+
+    /// Reads the child element whose start tag was just read into `node`: a modelled one through the schema, any other as it is.
+    @inline(__always)
+    private mutating func parseChild<N: SCLNode>(into node: inout N) throws(SCLError) {
+        guard let frame = tokenizer.frames.last else { return }
+        if let entry = N.schema.childTable.lookup(frame.nameStart..<frame.nameEnd, in: tokenizer) {
+            try N.schema.children[entry >> 8].parse(&node, entry & 0xFF, &self)
+        } else {
+            node.otherContent.append(try parseElement())
         }
     }
 
@@ -195,6 +314,43 @@ struct SCLParser {
             case .endOfDocument:
                 throw SCLError(.malformedXML, "the document ends inside <\(element.name)>", location: location, path: currentPath)
             }
+        }
+    }
+}
+
+/// The chunks of one document, parsed concurrently.
+///
+/// `@unchecked Sendable`: it holds the input buffer, which is only read and stays valid for the whole of `run()`
+/// (the caller's `withUnsafeBufferPointer` scope encloses it), and the result slots, each written by exactly one
+/// iteration of `concurrentPerform` and read only after `concurrentPerform` has returned, which orders the writes
+/// before the reads.
+private struct SCLChunkJob: @unchecked Sendable {
+    let buffer: UnsafeBufferPointer<UInt8>
+    let starts: [XMLRootOutline.Mark]
+    let end: Int
+    let root: XMLTokenizer.Frame
+
+    func run() -> [Result<(SCLDocument, [SCLWarning]), SCLError>] {
+        let slots = UnsafeMutableBufferPointer<Result<(SCLDocument, [SCLWarning]), SCLError>?>.allocate(capacity: starts.count)
+        slots.initialize(repeating: nil)
+        defer {
+            slots.deinitialize()
+            slots.deallocate()
+        }
+        let job = Slots(job: self, slots: slots)
+        DispatchQueue.concurrentPerform(iterations: starts.count) { index in job.fill(index) }
+        return slots.map { $0 ?? .failure(SCLError(.malformedXML, "a chunk was not read")) }
+    }
+
+    /// See ``SCLChunkJob``: one slot per iteration.
+    private struct Slots: @unchecked Sendable {
+        let job: SCLChunkJob
+        let slots: UnsafeMutableBufferPointer<Result<(SCLDocument, [SCLWarning]), SCLError>?>
+
+        func fill(_ index: Int) {
+            let chunkEnd = index + 1 < job.starts.count ? job.starts[index + 1].offset : job.end
+            let chunk = UnsafeBufferPointer(rebasing: job.buffer[..<chunkEnd])
+            slots[index] = SCLParser.parseChunk(chunk, start: job.starts[index], root: job.root)
         }
     }
 }

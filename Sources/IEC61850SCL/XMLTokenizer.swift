@@ -89,6 +89,38 @@ struct XMLTokenizer {
         attributeStorage.reserveCapacity(64)
     }
 
+    /// A tokenizer for a chunk of the root element's content: it starts at `start` (a child's start tag, on line
+    /// `line` whose first byte is `lineStart`) inside `root`, and reports ``Token/endOfDocument`` where `buffer`
+    /// (the input up to the chunk's end) ends between two children.
+    init(chunkOf buffer: UnsafeBufferPointer<UInt8>, start: Int, line: Int, lineStart: Int, root: Frame, maxDepth: Int) {
+        self.buffer = buffer
+        self.maxDepth = maxDepth
+        reportsWhitespace = false
+        index = start
+        self.line = line
+        self.lineStart = lineStart
+        sawRoot = true
+        chunkDepth = 1
+        frames = [Frame(nameStart: root.nameStart, nameEnd: root.nameEnd, firstAttribute: 0, line: root.line, column: root.column)]
+        attributeStorage.reserveCapacity(64)
+    }
+
+    /// The offset where the current line starts.
+    var currentLineStart: Int { lineStart }
+
+    /// Whether the start tag just read was an empty-element tag (its end is the next token).
+    var endsImmediately: Bool { pendingEnd }
+
+    /// Set for a chunk tokenizer: the depth at which the end of the buffer is the end of the chunk.
+    private var chunkDepth: Int?
+
+    /// Moves to `target` (the root's end tag, after its content was read in chunks) on `line` starting at `lineStart`.
+    mutating func jump(to target: Int, line: Int, lineStart: Int) {
+        index = target
+        self.line = line
+        self.lineStart = lineStart
+    }
+
     var position: XMLPosition { XMLPosition(line: line, column: index - lineStart + 1) }
 
     private func error(_ message: String, at position: XMLPosition? = nil) -> XMLError {
@@ -164,6 +196,7 @@ struct XMLTokenizer {
                 throw error("DOCTYPE and other declarations are not accepted (no DTD processing)")
             }
         }
+        if let chunkDepth, frames.count == chunkDepth { return .endOfDocument }
         if let open = frames.last { throw error("the document ends inside <\(name(open.nameStart..<open.nameEnd))>") }
         guard sawRoot else { throw error("the document has no root element") }
         return .endOfDocument
@@ -484,5 +517,123 @@ struct XMLTokenizer {
         }
         guard let text = String(validating: out, as: UTF8.self) else { throw error("invalid UTF-8", at: position) }
         return text
+    }
+}
+
+/// The root element's children located without tokenizing them: where each starts and where the root ends, so that
+/// its content can be read in chunks on several threads. Only the nesting is followed (tags, quoted values,
+/// comments, CDATA, processing instructions); anything unexpected gives `nil`, and the caller reads the document
+/// sequentially, which then reports the problem precisely.
+struct XMLRootOutline {
+    /// A place in the input with its line (1-based) and the offset where that line starts.
+    struct Mark {
+        var offset: Int
+        var line: Int
+        var lineStart: Int
+    }
+
+    /// The start of each child's start tag, in order.
+    var children: [Mark]
+    /// The start of the root's end tag.
+    var end: Mark
+
+    /// Outlines the content that starts at `start` (just after the root's start tag), on line `line`.
+    init?(_ buffer: UnsafeBufferPointer<UInt8>, start: Int, line: Int, lineStart: Int) {
+        guard let base = buffer.baseAddress else { return nil }
+        let count = buffer.count
+        var children: [Int] = []
+        var depth = 0
+        var index = start
+        /// The first offset ≥ `from` holding `byte`.
+        func find(_ byte: UInt8, from: Int) -> Int? {
+            guard from < count, let hit = memchr(base + from, Int32(byte), count - from) else { return nil }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
+        /// The offset just past the first `terminator` at or after `from`.
+        func past(_ terminator: StaticString, from: Int) -> Int? {
+            let length = terminator.utf8CodeUnitCount
+            var cursor = from
+            while let hit = find(terminator.utf8Start.pointee, from: cursor) {
+                guard hit + length <= count else { return nil }
+                if memcmp(base + hit, terminator.utf8Start, length) == 0 { return hit + length }
+                cursor = hit + 1
+            }
+            return nil
+        }
+        func hasPrefix(_ literal: StaticString, at offset: Int) -> Bool {
+            let length = literal.utf8CodeUnitCount
+            return offset + length <= count && memcmp(base + offset, literal.utf8Start, length) == 0
+        }
+        var rootEnd: Int?
+        while rootEnd == nil {
+            guard let open = find(UInt8(ascii: "<"), from: index), open + 1 < count else { return nil }
+            let second = buffer[open + 1]
+            if second == UInt8(ascii: "!") {
+                if hasPrefix("<!--", at: open) {
+                    guard let next = past("-->", from: open + 4) else { return nil }
+                    index = next
+                } else if hasPrefix("<![CDATA[", at: open) {
+                    guard let next = past("]]>", from: open + 9) else { return nil }
+                    index = next
+                } else {
+                    return nil
+                }
+            } else if second == UInt8(ascii: "?") {
+                guard let next = past("?>", from: open + 2) else { return nil }
+                index = next
+            } else if second == UInt8(ascii: "/") {
+                guard let close = find(UInt8(ascii: ">"), from: open + 2) else { return nil }
+                if depth == 0 {
+                    rootEnd = open
+                } else {
+                    depth -= 1
+                }
+                index = close + 1
+            } else {
+                if depth == 0 { children.append(open) }
+                // To the tag's end, over quoted values (which may hold '>').
+                var cursor = open + 1
+                var closed = false
+                while cursor < count {
+                    let byte = buffer[cursor]
+                    if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                        guard let quote = find(byte, from: cursor + 1) else { return nil }
+                        cursor = quote + 1
+                        continue
+                    }
+                    if byte == UInt8(ascii: "<") { return nil }
+                    if byte == UInt8(ascii: ">") {
+                        if buffer[cursor - 1] != UInt8(ascii: "/") { depth += 1 }
+                        closed = true
+                        break
+                    }
+                    cursor += 1
+                }
+                guard closed else { return nil }
+                index = cursor + 1
+            }
+        }
+        guard let rootEnd else { return nil }
+        // Lines at each mark, counted once over the content.
+        var marks: [Mark] = []
+        marks.reserveCapacity(children.count)
+        var line = line
+        var lineStart = lineStart
+        var cursor = start
+        func advance(to offset: Int) {
+            while let newline = find(0x0A, from: cursor), newline < offset {
+                line += 1
+                lineStart = newline + 1
+                cursor = newline + 1
+            }
+            cursor = max(cursor, offset)
+        }
+        for child in children {
+            advance(to: child)
+            marks.append(Mark(offset: child, line: line, lineStart: lineStart))
+        }
+        advance(to: rootEnd)
+        self.children = marks
+        end = Mark(offset: rootEnd, line: line, lineStart: lineStart)
     }
 }

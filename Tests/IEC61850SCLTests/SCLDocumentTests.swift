@@ -31,6 +31,65 @@ struct SCLDocumentTests {
 
 @Suite("SCL resolution")
 struct SCLResolutionTests {
+    @Test("every corpus file and a generated 1.2 MB SCD read the same in chunks on several threads as sequentially")
+    func chunkedCorpus() async throws {
+        let files = SCLCorpus.files
+        let differences = try await offload { () -> [String] in
+            var inputs = files.compactMap { file in (try? Data(contentsOf: URL(fileURLWithPath: SCLCorpus.path(file)))).map { (file, [UInt8]($0)) } }
+            inputs.append(("generated", Array(SCLResolutionTests.generatedSCD(ieds: 100).utf8)))
+            return inputs.compactMap { file, bytes in
+                readForComparison(bytes, chunking: .off) == readForComparison(bytes, chunking: forcedChunking) ? nil : file
+            }
+        }
+        #expect(differences.isEmpty, "\(differences)")
+        // The chunked reads above did run in chunks (a fallback to the sequential read would make them trivially equal).
+        let chunks = try await offload { () -> [Int] in
+            [Array(SCLResolutionTests.generatedSCD(ieds: 100).utf8), SCLMutationTests.sample].map { bytes in
+                bytes.withUnsafeBufferPointer { buffer in
+                    var parser = SCLParser(buffer: buffer, chunking: forcedChunking)
+                    return (try? parser.parseDocument()) != nil ? parser.chunksRead : -1
+                }
+            }
+        }
+        #expect(chunks[0] == 3 && chunks[1] >= 2, "\(chunks)")
+        // The automatic setting chunks a large file (when the machine has more than one core) with the same result.
+        let large = Array(SCLResolutionTests.generatedSCD(ieds: 100).utf8)
+        #expect(large.count >= SCLChunking.automatic.minimumBytes)
+        let same = try await offload { readForComparison(large, chunking: .automatic) == readForComparison(large, chunking: .off) }
+        #expect(same)
+    }
+
+    /// An SCD like `gen_big_scd.py` writes (written here, not copied): `ieds` IEDs of 50 LNs with instance values.
+    static func generatedSCD(ieds: Int) -> String {
+        var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<SCL xmlns=\"http://www.iec.ch/61850/2003/SCL\" version=\"2007\" revision=\"B\" release=\"4\">\n"
+        text += "  <Header id=\"generated\"/>\n  <Communication><SubNetwork name=\"N\">"
+        for ied in 0..<ieds { text += "<ConnectedAP iedName=\"IED\(ied)\" apName=\"S1\"><Address><P type=\"IP\">10.0.\(ied / 250).\(ied % 250 + 1)</P></Address></ConnectedAP>" }
+        text += "</SubNetwork></Communication>\n"
+        for ied in 0..<ieds {
+            text += "  <IED name=\"IED\(ied)\"><AccessPoint name=\"S1\"><Server><Authentication/><LDevice inst=\"LD\">\n"
+            text += "    <LN0 lnClass=\"LLN0\" inst=\"\" lnType=\"L0\"><DataSet name=\"DS\"><FCDA ldInst=\"LD\" lnClass=\"GGIO\" lnInst=\"1\" doName=\"Ind\" daName=\"stVal\" fc=\"ST\"/></DataSet>"
+            text += "<ReportControl name=\"R\" datSet=\"DS\" confRev=\"1\"><TrgOps dchg=\"true\"/></ReportControl></LN0>\n"
+            for ln in 1...50 {
+                text += "    <LN lnClass=\"GGIO\" inst=\"\(ln)\" lnType=\"G\" desc=\"LN &amp; \(ln)\"><DOI name=\"AnIn\"><SDI name=\"mag\"><DAI name=\"f\"><Val>\(Double(ln) * 1.5)</Val></DAI></SDI></DOI>"
+                text += "<DOI name=\"Ind\"><DAI name=\"stVal\"><Val>\(ln % 2 == 0)</Val></DAI></DOI></LN>\n"
+            }
+            text += "  </LDevice></Server></AccessPoint></IED>\n"
+        }
+        text += """
+          <DataTypeTemplates>
+            <LNodeType id="L0" lnClass="LLN0"><DO name="Mod" type="INC"/></LNodeType>
+            <LNodeType id="G" lnClass="GGIO"><DO name="AnIn" type="MV"/><DO name="Ind" type="SPS"/></LNodeType>
+            <DOType id="INC" cdc="INC"><DA name="stVal" bType="INT32" fc="ST"/></DOType>
+            <DOType id="MV" cdc="MV"><DA name="mag" bType="Struct" type="AV" fc="MX" dchg="true"/></DOType>
+            <DOType id="SPS" cdc="SPS"><DA name="stVal" bType="BOOLEAN" fc="ST" dchg="true"/></DOType>
+            <DAType id="AV"><BDA name="f" bType="FLOAT32"/></DAType>
+          </DataTypeTemplates>
+        </SCL>
+
+        """
+        return text
+    }
+
     @Test("the references scope finds a subset of what full validation finds, and every broken reference")
     func referencesScope() async throws {
         let files = SCLCorpus.files

@@ -123,6 +123,23 @@ struct SplitMix64: RandomNumberGenerator {
     }
 }
 
+/// Reads `bytes` with the given chunking: the document as JSON (locations included) with its warnings, or the error.
+func readForComparison(_ bytes: [UInt8], chunking: SCLChunking) -> String {
+    var warnings: [SCLWarning] = []
+    do throws(SCLError) {
+        let document = try bytes.withUnsafeBufferPointer { (buffer) throws(SCLError) in try SCLDocument(buffer: buffer, warnings: &warnings, chunking: chunking) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = (try? encoder.encode(document)).map { String(decoding: $0, as: UTF8.self) } ?? "unencodable"
+        return json + "\n" + warnings.map(\.description).joined(separator: "\n")
+    } catch {
+        return "error: \(error)"
+    }
+}
+
+/// Chunks forced on any size: three threads' worth.
+let forcedChunking = SCLChunking(minimumBytes: 0, maximumChunks: 3)
+
 @Suite("SCL mutation fuzzing")
 struct SCLMutationTests {
     /// A small but complete document of our own: every kind of markup the tokenizer handles.
@@ -199,6 +216,22 @@ struct SCLMutationTests {
         // Both outcomes occur, and refusals are classified (not all one catch-all kind).
         #expect(outcome.loaded > 100 && outcome.refused > 100)
         #expect(outcome.kinds.contains(.malformedXML) && outcome.kinds.count >= 2, "\(outcome.kinds)")
+    }
+
+    @Test("reading in chunks on several threads gives what a sequential read gives, for 3 000 mutations: same document, locations, warnings or error")
+    func chunkedEqualsSequential() async throws {
+        let differences = try await offload { () -> [String] in
+            var generator = SplitMix64(state: 7)
+            var differences: [String] = []
+            for round in 0..<3_000 {
+                let bytes = round == 0 ? Self.sample : Self.mutate(Self.sample, using: &generator)
+                let sequential = readForComparison(bytes, chunking: .off)
+                let chunked = readForComparison(bytes, chunking: forcedChunking)
+                if sequential != chunked { differences.append("round \(round):\n\(sequential.prefix(300))\n≠\n\(chunked.prefix(300))") }
+            }
+            return differences
+        }
+        #expect(differences.isEmpty, "\(differences.prefix(3).joined(separator: "\n\n"))")
     }
 
     @Test("every prefix of the sample is refused with a position, or is the whole document")
