@@ -155,25 +155,10 @@ struct XMLTokenizer {
                 let start = position
                 let startIndex = index
                 // Whitespace between tags (the indentation) is skipped unless asked for; lines are counted here.
-                var cursor = index
-                var lines = line
-                var lastLineStart = lineStart
-                while cursor < count {
-                    let byte = buffer[cursor]
-                    if byte == 0x0A {
-                        lines += 1
-                        lastLineStart = cursor + 1
-                    } else if byte != 0x20 && byte != 0x09 && byte != 0x0D {
-                        break
-                    }
-                    cursor += 1
-                }
-                if (cursor == count || buffer[cursor] == UInt8(ascii: "<")) && (frames.isEmpty || !reportsWhitespace) {
-                    index = cursor
-                    line = lines
-                    lineStart = lastLineStart
-                    continue
-                }
+                let saved = (line, lineStart)
+                skipWhitespace()
+                if (index == count || buffer[index] == UInt8(ascii: "<")) && (frames.isEmpty || !reportsWhitespace) { continue }
+                (index, line, lineStart) = (startIndex, saved.0, saved.1)
                 guard !frames.isEmpty else { throw error("text outside the root element", at: start) }
                 readText(from: startIndex, at: start)
                 return .text

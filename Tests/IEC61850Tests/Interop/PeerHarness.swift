@@ -103,7 +103,7 @@ enum Peer: String, CaseIterable, CustomStringConvertible, Sendable {
 
 /// A child process started with `posix_spawn`, with a clean signal mask so that SIGTERM reaches it
 /// (Foundation's `Process` lets the child inherit the spawning thread's blocked signals, and the
-/// Python peers then never see SIGTERM).
+/// Python peers then never see SIGTERM), and with no file descriptor but 0, 1 and 2.
 struct ChildProcess: Sendable {
     let pid: pid_t
 
@@ -120,6 +120,11 @@ struct ChildProcess: Sendable {
         if let stdoutPath { posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644) }
         if stderrToStdout { posix_spawn_file_actions_adddup2(&actions, 1, 2) }
         if let stderrPath { posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644) }
+        // Nothing but stdin, stdout and stderr passes to the child. NIO's accepted sockets are not close-on-exec on
+        // Linux: a child spawned while one of our test servers had a connection open kept a copy of that socket, so
+        // the server's close sent no FIN until the child (a peer server living for the whole test) exited — the
+        // cause of the raw-socket tests that waited 5 s for a close the server had made.
+        closeInheritedDescriptors(&actions)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -136,6 +141,22 @@ struct ChildProcess: Sendable {
         let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
         guard result == 0 else { throw PeerHarnessError.setupFailed("cannot start \(executable): errno \(result)") }
         return ChildProcess(pid: pid)
+    }
+
+    /// Adds "close every descriptor from 3 up" to `actions`: glibc's `posix_spawn_file_actions_addclosefrom_np`
+    /// (2.34 and later; Swift's Glibc module does not export it, so it is looked up), or else marks the parent's
+    /// descriptors close-on-exec.
+    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
+            let closeFrom = unsafeBitCast(symbol, to: CloseFrom.self)
+            if closeFrom(&actions, 3) == 0 { return }
+        }
+        let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd"))?.compactMap { Int32($0) } ?? []
+        for descriptor in descriptors where descriptor > 2 {
+            let flags = fcntl(descriptor, F_GETFD)
+            if flags >= 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
+        }
     }
 
     /// Waits for the child to exit and returns its status (128 + signal when killed).
