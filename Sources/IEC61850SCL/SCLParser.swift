@@ -19,11 +19,11 @@ struct SCLChunking: Sendable {
 
 /// Reads an SCL document from XML tokens. Recursion follows the XML nesting, which the tokenizer bounds.
 ///
-/// A large document is read in chunks: the root's children are located by a quick outline pass
-/// (`XMLRootOutline`) and groups of them are parsed on several threads, each by its own parser that starts inside
-/// the root, then merged in document order. Any surprise (an outline that does not match, an error in a chunk, a
-/// repeated single child) makes the caller read the document again sequentially, so that errors and warnings are
-/// exactly those of a sequential read.
+/// A large document is read in chunks: split points before root children are guessed (`XMLRootSplits`), the
+/// chunks are parsed on several threads, each by its own parser that starts inside the root, and merged in document
+/// order. A chunk must end exactly at the next split, between two children of the root, which proves the split; any
+/// surprise (a chunk that does not end so, an error in a chunk, a repeated single child) makes the caller read the
+/// document again sequentially, so that errors and warnings are exactly those of a sequential read.
 struct SCLParser {
     private var tokenizer: XMLTokenizer
     private(set) var warnings: [SCLWarning] = []
@@ -38,7 +38,7 @@ struct SCLParser {
     }
 
     /// A parser for one chunk of the root's content (see ``SCLChunking``).
-    private init(chunkOf buffer: UnsafeBufferPointer<UInt8>, start: XMLRootOutline.Mark, root: XMLTokenizer.Frame) {
+    private init(chunkOf buffer: UnsafeBufferPointer<UInt8>, start: XMLRootSplits.Mark, root: XMLTokenizer.Frame) {
         tokenizer = XMLTokenizer(chunkOf: buffer, start: start.offset, line: start.line, lineStart: start.lineStart, root: root,
                                  maxDepth: XMLScanner.defaultMaxDepth)
         chunking = .off
@@ -72,21 +72,19 @@ struct SCLParser {
     /// `false` when the whole document must be read again sequentially.
     private mutating func readChunks(into document: inout SCLDocument) throws(SCLError) -> Bool {
         let buffer = tokenizer.buffer
-        guard chunking.maximumChunks > 1, buffer.count >= chunking.minimumBytes, !tokenizer.endsImmediately, let root = tokenizer.frames.last,
-              let outline = XMLRootOutline(buffer, start: tokenizer.index, line: tokenizer.line, lineStart: tokenizer.currentLineStart),
-              outline.children.count >= 2 else { return true }
-        // Chunks of about equal size, each starting at a child (the first one where the content starts).
-        let contentStart = XMLRootOutline.Mark(offset: tokenizer.index, line: tokenizer.line, lineStart: tokenizer.currentLineStart)
-        let total = outline.end.offset - contentStart.offset
-        let count = min(chunking.maximumChunks, outline.children.count)
-        var starts = [contentStart]
-        for child in outline.children.dropFirst() where child.offset - contentStart.offset >= total * starts.count / count {
-            starts.append(child)
+        guard chunking.maximumChunks > 1, buffer.count >= chunking.minimumBytes, !tokenizer.endsImmediately, let root = tokenizer.frames.last else {
+            return true
         }
-        let job = SCLChunkJob(buffer: buffer, starts: starts, end: outline.end.offset, root: root)
-        let results = job.run()
-        for result in results {
-            guard case .success(let (partial, found)) = result else { return false }
+        let contentStart = XMLRootSplits.Mark(offset: tokenizer.index, line: tokenizer.line, lineStart: tokenizer.currentLineStart)
+        let splits = XMLRootSplits.find(in: buffer, start: contentStart, count: chunking.maximumChunks)
+        guard !splits.isEmpty else { return true }
+        let results = SCLChunkJob(buffer: buffer, starts: [contentStart] + splits, root: root).run()
+        var rootEnd: XMLRootSplits.Mark?
+        for (position, result) in results.enumerated() {
+            // Every chunk but the last ends at the next split (which proves the split); the last one at the root's end tag.
+            guard case .success(let chunk) = result, (chunk.rootEnd != nil) == (position == results.count - 1) else { return false }
+            rootEnd = chunk.rootEnd
+            let partial = chunk.document
             // SCL's single children may appear in one chunk only; the rest are lists, joined in order.
             for (mine, theirs) in [(document.header == nil, partial.header == nil), (document.communication == nil, partial.communication == nil),
                                    (document.dataTypeTemplates == nil, partial.dataTypeTemplates == nil)] where !mine && !theirs {
@@ -98,15 +96,24 @@ struct SCLParser {
             document.substations += partial.substations
             document.ieds += partial.ieds
             document.otherContent += partial.otherContent
-            warnings += found
+            warnings += chunk.warnings
         }
-        tokenizer.jump(to: outline.end.offset, line: outline.end.line, lineStart: outline.end.lineStart)
+        guard let rootEnd else { return false }
+        tokenizer.jump(to: rootEnd.offset, line: rootEnd.line, lineStart: rootEnd.lineStart)
         chunksRead = results.count
         return true
     }
 
-    /// Reads one chunk of the root's content: children until the end of the chunk's buffer.
-    fileprivate mutating func parseChunk() throws(SCLError) -> SCLDocument {
+    /// What one chunk gave.
+    fileprivate struct Chunk {
+        var document: SCLDocument
+        var warnings: [SCLWarning]
+        /// Where the root's end tag starts, when the chunk reached it (the last chunk must).
+        var rootEnd: XMLRootSplits.Mark?
+    }
+
+    /// Reads one chunk of the root's content: children until the end of the chunk's buffer, or the root's end tag.
+    fileprivate mutating func parseChunk() throws(SCLError) -> Chunk {
         var document = SCLDocument()
         while true {
             switch try nextToken() {
@@ -119,17 +126,17 @@ struct SCLParser {
                     throw wrap(error)
                 }
             case .endTag:
-                throw SCLError(.malformedXML, "the root ends inside a chunk", location: currentLocation, path: currentPath)
+                return Chunk(document: document, warnings: warnings, rootEnd: tokenizer.lastEndTag)
             case .endOfDocument:
-                return document
+                return Chunk(document: document, warnings: warnings, rootEnd: nil)
             }
         }
     }
 
-    fileprivate static func parseChunk(_ buffer: UnsafeBufferPointer<UInt8>, start: XMLRootOutline.Mark,
-                                       root: XMLTokenizer.Frame) -> Result<(SCLDocument, [SCLWarning]), SCLError> {
+    fileprivate static func parseChunk(_ buffer: UnsafeBufferPointer<UInt8>, start: XMLRootSplits.Mark,
+                                       root: XMLTokenizer.Frame) -> Result<Chunk, SCLError> {
         var parser = SCLParser(chunkOf: buffer, start: start, root: root)
-        return Result { () throws(SCLError) in (try parser.parseChunk(), parser.warnings) }
+        return Result { () throws(SCLError) in try parser.parseChunk() }
     }
 
     private mutating func nextToken() throws(SCLError) -> XMLTokenizer.Token {
@@ -326,12 +333,11 @@ struct SCLParser {
 /// before the reads.
 private struct SCLChunkJob: @unchecked Sendable {
     let buffer: UnsafeBufferPointer<UInt8>
-    let starts: [XMLRootOutline.Mark]
-    let end: Int
+    let starts: [XMLRootSplits.Mark]
     let root: XMLTokenizer.Frame
 
-    func run() -> [Result<(SCLDocument, [SCLWarning]), SCLError>] {
-        let slots = UnsafeMutableBufferPointer<Result<(SCLDocument, [SCLWarning]), SCLError>?>.allocate(capacity: starts.count)
+    func run() -> [Result<SCLParser.Chunk, SCLError>] {
+        let slots = UnsafeMutableBufferPointer<Result<SCLParser.Chunk, SCLError>?>.allocate(capacity: starts.count)
         slots.initialize(repeating: nil)
         defer {
             slots.deinitialize()
@@ -345,10 +351,11 @@ private struct SCLChunkJob: @unchecked Sendable {
     /// See ``SCLChunkJob``: one slot per iteration.
     private struct Slots: @unchecked Sendable {
         let job: SCLChunkJob
-        let slots: UnsafeMutableBufferPointer<Result<(SCLDocument, [SCLWarning]), SCLError>?>
+        let slots: UnsafeMutableBufferPointer<Result<SCLParser.Chunk, SCLError>?>
 
         func fill(_ index: Int) {
-            let chunkEnd = index + 1 < job.starts.count ? job.starts[index + 1].offset : job.end
+            // Each chunk reads up to the next split (the last one to the end of the input, for the root's end tag).
+            let chunkEnd = index + 1 < job.starts.count ? job.starts[index + 1].offset : job.buffer.count
             let chunk = UnsafeBufferPointer(rebasing: job.buffer[..<chunkEnd])
             slots[index] = SCLParser.parseChunk(chunk, start: job.starts[index], root: job.root)
         }

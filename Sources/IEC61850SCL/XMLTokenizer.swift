@@ -357,8 +357,12 @@ struct XMLTokenizer {
 
     private var duplicateNames: Set<String> = []
 
+    /// Where the last end tag read starts.
+    private(set) var lastEndTag = XMLRootSplits.Mark(offset: 0, line: 0, lineStart: 0)
+
     private mutating func readEndTag() throws(XMLError) -> Token {
         let tagPosition = position
+        lastEndTag = XMLRootSplits.Mark(offset: index, line: line, lineStart: lineStart)
         index += 2  // </
         let nameStart = index
         guard scanName() else { throw error("expected an element name after '</'") }
@@ -505,11 +509,12 @@ struct XMLTokenizer {
     }
 }
 
-/// The root element's children located without tokenizing them: where each starts and where the root ends, so that
-/// its content can be read in chunks on several threads. Only the nesting is followed (tags, quoted values,
-/// comments, CDATA, processing instructions); anything unexpected gives `nil`, and the caller reads the document
-/// sequentially, which then reports the problem precisely.
-struct XMLRootOutline {
+/// Where a large document's root content may be split for reading on several threads: before the start tags of
+/// elements that SCL allows only as children of the root (`IED`, `Substation`), found near equally spaced offsets
+/// with `memchr`, without reading the structure. A candidate can be wrong (inside a comment, a CDATA section or a
+/// processing instruction); the reader verifies each split as it goes: the chunk before a split must end there,
+/// between two children of the root, or the document is read again sequentially.
+enum XMLRootSplits {
     /// A place in the input with its line (1-based) and the offset where that line starts.
     struct Mark {
         var offset: Int
@@ -517,108 +522,50 @@ struct XMLRootOutline {
         var lineStart: Int
     }
 
-    /// The start of each child's start tag, in order.
-    var children: [Mark]
-    /// The start of the root's end tag.
-    var end: Mark
-
-    /// Outlines the content that starts at `start` (just after the root's start tag), on line `line`.
-    init?(_ buffer: UnsafeBufferPointer<UInt8>, start: Int, line: Int, lineStart: Int) {
-        guard let base = buffer.baseAddress else { return nil }
-        let count = buffer.count
-        var children: [Int] = []
-        var depth = 0
-        var index = start
-        /// The first offset ≥ `from` holding `byte`.
-        func find(_ byte: UInt8, from: Int) -> Int? {
-            guard from < count, let hit = memchr(base + from, Int32(byte), count - from) else { return nil }
-            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-        }
-        /// The offset just past the first `terminator` at or after `from`.
-        func past(_ terminator: StaticString, from: Int) -> Int? {
-            let length = terminator.utf8CodeUnitCount
+    /// Up to `count - 1` split points after `start`, in increasing order, each with its line.
+    static func find(in buffer: UnsafeBufferPointer<UInt8>, start: Mark, count: Int) -> [Mark] {
+        guard let base = buffer.baseAddress, count > 1, start.offset < buffer.count else { return [] }
+        let total = buffer.count - start.offset
+        /// The first candidate at or after `from`, before `limit`.
+        func candidate(from: Int, limit: Int) -> Int? {
             var cursor = from
-            while let hit = find(terminator.utf8Start.pointee, from: cursor) {
-                guard hit + length <= count else { return nil }
-                if memcmp(base + hit, terminator.utf8Start, length) == 0 { return hit + length }
-                cursor = hit + 1
+            while cursor < limit, let hit = memchr(base + cursor, Int32(UInt8(ascii: "<")), limit - cursor) {
+                let open = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                for name: StaticString in ["IED", "Substation"] {
+                    let length = name.utf8CodeUnitCount
+                    guard open + 1 + length < buffer.count, memcmp(base + open + 1, name.utf8Start, length) == 0 else { continue }
+                    switch buffer[open + 1 + length] {
+                    case 0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: ">"), UInt8(ascii: "/"): return open
+                    default: continue
+                    }
+                }
+                cursor = open + 1
             }
             return nil
         }
-        func hasPrefix(_ literal: StaticString, at offset: Int) -> Bool {
-            let length = literal.utf8CodeUnitCount
-            return offset + length <= count && memcmp(base + offset, literal.utf8Start, length) == 0
+        var offsets: [Int] = []
+        for part in 1..<count {
+            let previous = offsets.last ?? start.offset
+            let target = max(start.offset + total / count * part, previous + 1)
+            // Near the target; failing that (a small document), the first one after the previous split.
+            guard let found = candidate(from: target, limit: buffer.count) ?? candidate(from: previous + 1, limit: target) else { continue }
+            if found > previous { offsets.append(found) }
         }
-        var rootEnd: Int?
-        while rootEnd == nil {
-            guard let open = find(UInt8(ascii: "<"), from: index), open + 1 < count else { return nil }
-            let second = buffer[open + 1]
-            if second == UInt8(ascii: "!") {
-                if hasPrefix("<!--", at: open) {
-                    guard let next = past("-->", from: open + 4) else { return nil }
-                    index = next
-                } else if hasPrefix("<![CDATA[", at: open) {
-                    guard let next = past("]]>", from: open + 9) else { return nil }
-                    index = next
-                } else {
-                    return nil
-                }
-            } else if second == UInt8(ascii: "?") {
-                guard let next = past("?>", from: open + 2) else { return nil }
-                index = next
-            } else if second == UInt8(ascii: "/") {
-                guard let close = find(UInt8(ascii: ">"), from: open + 2) else { return nil }
-                if depth == 0 {
-                    rootEnd = open
-                } else {
-                    depth -= 1
-                }
-                index = close + 1
-            } else {
-                if depth == 0 { children.append(open) }
-                // To the tag's end, over quoted values (which may hold '>').
-                var cursor = open + 1
-                var closed = false
-                while cursor < count {
-                    let byte = buffer[cursor]
-                    if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
-                        guard let quote = find(byte, from: cursor + 1) else { return nil }
-                        cursor = quote + 1
-                        continue
-                    }
-                    if byte == UInt8(ascii: "<") { return nil }
-                    if byte == UInt8(ascii: ">") {
-                        if buffer[cursor - 1] != UInt8(ascii: "/") { depth += 1 }
-                        closed = true
-                        break
-                    }
-                    cursor += 1
-                }
-                guard closed else { return nil }
-                index = cursor + 1
-            }
-        }
-        guard let rootEnd else { return nil }
-        // Lines at each mark, counted once over the content.
+        // Lines at each split, counted once.
         var marks: [Mark] = []
-        marks.reserveCapacity(children.count)
-        var line = line
-        var lineStart = lineStart
-        var cursor = start
-        func advance(to offset: Int) {
-            while let newline = find(0x0A, from: cursor), newline < offset {
+        var line = start.line
+        var lineStart = start.lineStart
+        var cursor = start.offset
+        for offset in offsets {
+            while cursor < offset, let hit = memchr(base + cursor, 0x0A, offset - cursor) {
+                let newline = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
                 line += 1
                 lineStart = newline + 1
                 cursor = newline + 1
             }
-            cursor = max(cursor, offset)
+            cursor = offset
+            marks.append(Mark(offset: offset, line: line, lineStart: lineStart))
         }
-        for child in children {
-            advance(to: child)
-            marks.append(Mark(offset: child, line: line, lineStart: lineStart))
-        }
-        advance(to: rootEnd)
-        self.children = marks
-        end = Mark(offset: rootEnd, line: line, lineStart: lineStart)
+        return marks
     }
 }

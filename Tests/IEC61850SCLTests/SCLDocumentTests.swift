@@ -42,6 +42,30 @@ struct SCLResolutionTests {
             }
         }
         #expect(differences.isEmpty, "\(differences)")
+        // Split candidates that are not elements (in comments, CDATA, a processing instruction) are caught by the
+        // chunk before them, and the document is read sequentially with the same result.
+        let decoys = try await offload { () -> Bool in
+            var text = SCLResolutionTests.generatedSCD(ieds: 60)
+            var count = 0
+            text = text.components(separatedBy: "  <IED name=").map { part -> String in
+                count += 1
+                switch count % 3 {
+                case 0: return part + "<!-- <IED name=\"fake\"> -->\n"
+                case 1: return part + "<?pi <IED ?>\n"
+                default: return part
+                }
+            }.joined(separator: "  <IED name=")
+            text = text.replacingOccurrences(of: "<Header id=\"generated\"/>", with: "<Header id=\"generated\"><Text><![CDATA[<IED x]]></Text></Header>")
+            let bytes = Array(text.utf8)
+            // With 7 chunks at least one split lands on a decoy: the chunked read gives up (nil) and the caller re-reads.
+            let gaveUp = bytes.withUnsafeBufferPointer { buffer in
+                var parser = SCLParser(buffer: buffer, chunking: SCLChunking(minimumBytes: 0, maximumChunks: 7))
+                do { return try parser.parseDocument() == nil } catch { return false }
+            }
+            return gaveUp && readForComparison(bytes, chunking: forcedChunking) == readForComparison(bytes, chunking: .off)
+                && readForComparison(bytes, chunking: SCLChunking(minimumBytes: 0, maximumChunks: 7)) == readForComparison(bytes, chunking: .off)
+        }
+        #expect(decoys)
         // The chunked reads above did run in chunks (a fallback to the sequential read would make them trivially equal).
         let chunks = try await offload { () -> [Int] in
             [Array(SCLResolutionTests.generatedSCD(ieds: 100).utf8), SCLMutationTests.sample].map { bytes in

@@ -285,13 +285,15 @@ struct ServerTimeoutTests {
 
     @Test("a client that drips one byte at a time never completes the association and is dropped; others are served")
     func slowClient() async throws {
-        let (server, port) = try await server(associationTimeout: .milliseconds(300))
+        // The timeout also applies to the well-behaved client below, which must associate within it on a busy CI
+        // machine (300 ms was once too short there): 1.5 s, against a drip that would take 3.3 s.
+        let (server, port) = try await server(associationTimeout: .milliseconds(1_500))
         let raw = RawConnection(port: port)
         let connectRequest: [UInt8] = [0x03, 0x00, 0x00, 0x16, 0x11, 0xE0, 0, 0, 0, 1, 0, 0xC0, 1, 0x0D, 0xC1, 2, 0, 1, 0xC2, 2, 0, 1]
         let dripped = try await offload { () -> Bool in
             for byte in connectRequest {
                 raw.send([byte])
-                usleep(100_000)
+                usleep(150_000)
             }
             return raw.closedByServer()
         }
