@@ -1,8 +1,14 @@
 // Stage one of SCL loading: XML tokens → typed document, driven by each element type's schema. Names are
 // matched as bytes of the input; only values that the document keeps become Strings.
 
-import Dispatch
 import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// How a large document's root content is split over threads.
 struct SCLChunking: Sendable {
@@ -329,8 +335,7 @@ struct SCLParser {
 ///
 /// `@unchecked Sendable`: it holds the input buffer, which is only read and stays valid for the whole of `run()`
 /// (the caller's `withUnsafeBufferPointer` scope encloses it), and the result slots, each written by exactly one
-/// iteration of `concurrentPerform` and read only after `concurrentPerform` has returned, which orders the writes
-/// before the reads.
+/// thread and read only after every thread has been joined, which orders the writes before the reads.
 private struct SCLChunkJob: @unchecked Sendable {
     let buffer: UnsafeBufferPointer<UInt8>
     let starts: [XMLRootSplits.Mark]
@@ -344,12 +349,19 @@ private struct SCLChunkJob: @unchecked Sendable {
             slots.deallocate()
         }
         let job = Slots(job: self, slots: slots)
-        DispatchQueue.concurrentPerform(iterations: starts.count) { index in job.fill(index) }
+        // Threads of our own rather than `DispatchQueue.concurrentPerform`: on Linux the dispatch worker threads are
+        // the pool that runs Swift concurrency's tasks, and parsing on them starved the caller's other tasks.
+        var threads: [SCLChunkThread] = []
+        for index in starts.indices.dropFirst() {
+            if let thread = SCLChunkThread(job, index) { threads.append(thread) } else { job.fill(index) }
+        }
+        job.fill(0)
+        for thread in threads { thread.join() }
         return slots.map { $0 ?? .failure(SCLError(.malformedXML, "a chunk was not read")) }
     }
 
-    /// See ``SCLChunkJob``: one slot per iteration.
-    private struct Slots: @unchecked Sendable {
+    /// See ``SCLChunkJob``: one slot per chunk, each filled by one thread and read after every thread was joined.
+    fileprivate struct Slots: @unchecked Sendable {
         let job: SCLChunkJob
         let slots: UnsafeMutableBufferPointer<Result<SCLParser.Chunk, SCLError>?>
 
@@ -360,6 +372,50 @@ private struct SCLChunkJob: @unchecked Sendable {
             slots[index] = SCLParser.parseChunk(chunk, start: job.starts[index], root: job.root)
         }
     }
+}
+
+/// A POSIX thread that reads one chunk; `join()` waits for it (and orders its writes before what follows).
+private final class SCLChunkThread {
+    private let job: SCLChunkJob.Slots
+    private let index: Int
+    #if canImport(Darwin)
+    private var thread: pthread_t?
+    #else
+    private var thread = pthread_t()
+    #endif
+
+    /// Starts the thread; `nil` when the system refuses one (the caller then reads the chunk itself).
+    init?(_ job: SCLChunkJob.Slots, _ index: Int) {
+        self.job = job
+        self.index = index
+        var attributes = pthread_attr_t()
+        guard pthread_attr_init(&attributes) == 0 else { return nil }
+        defer { pthread_attr_destroy(&attributes) }
+        // The parser recurses once per nesting level (at most 256): 8 MB leaves ample room on every platform.
+        _ = pthread_attr_setstacksize(&attributes, 8 << 20)
+        let context = Unmanaged.passRetained(self).toOpaque()
+        guard pthread_create(&thread, &attributes, { sclChunkThreadMain($0) }, context) == 0 else {
+            Unmanaged<SCLChunkThread>.fromOpaque(context).release()
+            return nil
+        }
+    }
+
+    fileprivate func run() { job.fill(index) }
+
+    func join() {
+        #if canImport(Darwin)
+        if let thread { pthread_join(thread, nil) }
+        #else
+        pthread_join(thread, nil)
+        #endif
+    }
+}
+
+/// The entry point of an ``SCLChunkThread``: its context is the retained thread object.
+private func sclChunkThreadMain(_ context: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
+    guard let context else { return nil }
+    Unmanaged<SCLChunkThread>.fromOpaque(context).takeRetainedValue().run()
+    return nil
 }
 
 /// Element paths in errors: `SCL/IED[name="IED1"]/…/LN[lnClass="GGIO",inst="1"]`.
