@@ -170,51 +170,69 @@ struct SCLResolver {
     mutating func checkTemplates() {
         guard !templatesChecked else { return }
         templatesChecked = true
-        // Graph nodes: "DO:id" and "DA:id"; edges to the types they reference, with the referencing element.
-        struct Edge { var target: String; var location: SCLSourceLocation; var path: String; var attribute: String }
-        var edges: [String: [Edge]] = [:]
-        for (id, type) in doTypes {
-            let base = Self.templatesPath + "/" + SCLPath.segment("DOType", ["id": id])
-            var list: [Edge] = []
+        // Graph nodes: DATypes then DOTypes, each sorted by id (the order in which cycles are looked for, so that the
+        // same cycle is always reported the same way), numbered; edges to the types they reference, with the
+        // referencing element (its path is built only for a message: one per child was half the cost of loading a
+        // small ICD).
+        struct Edge {
+            var target: Int
+            var location: SCLSourceLocation
+            var owner: (element: String, id: String)
+            var child: (element: String, name: String)
+            var path: String { SCLResolver.templatePath(owner.element, owner.id, child.element, child.name) }
+        }
+        let daIDs = daTypes.keys.sorted()
+        let doIDs = doTypes.keys.sorted()
+        var daNode = [String: Int](minimumCapacity: daIDs.count)
+        var doNode = [String: Int](minimumCapacity: doIDs.count)
+        for (node, id) in daIDs.enumerated() { daNode[id] = node }
+        for (node, id) in doIDs.enumerated() { doNode[id] = daIDs.count + node }
+        let ids = daIDs + doIDs
+        func isDOType(_ node: Int) -> Bool { node >= daIDs.count }
+        var edges = [[Edge]](repeating: [], count: ids.count)
+        // In id order, so that warnings come in the same order on every run (dictionary order is seeded per process).
+        for (offset, id) in doIDs.enumerated() {
+            guard let type = doTypes[id] else { continue }
+            let node = daIDs.count + offset
             for child in type.children {
                 switch child {
                 case .subDataObject(let sdo):
-                    let path = base + "/" + SCLPath.segment("SDO", ["name": sdo.name])
-                    if doTypes[sdo.type] == nil {
-                        warn(.unknownType, "SDO '\(sdo.name)' refers to DOType '\(sdo.type)', which does not exist", sdo.location, path, "type")
+                    if let target = doNode[sdo.type] {
+                        edges[node].append(Edge(target: target, location: sdo.location, owner: ("DOType", id), child: ("SDO", sdo.name)))
                     } else {
-                        list.append(Edge(target: "DO:" + sdo.type, location: sdo.location, path: path, attribute: "type"))
+                        warn(.unknownType, "SDO '\(sdo.name)' refers to DOType '\(sdo.type)', which does not exist", sdo.location,
+                             Self.templatePath("DOType", id, "SDO", sdo.name), "type")
                     }
                 case .dataAttribute(let da):
-                    let path = base + "/" + SCLPath.segment("DA", ["name": da.name])
-                    if da.fc == nil { warn(.missingAttribute, "DA '\(da.name)' has no fc", da.location, path, "fc") }
-                    if let edge = attributeEdge(da, path: path) { list.append(Edge(target: edge, location: da.location, path: path, attribute: "type")) }
+                    if da.fc == nil { warn(.missingAttribute, "DA '\(da.name)' has no fc", da.location, Self.templatePath("DOType", id, "DA", da.name), "fc") }
+                    if let type = attributeType(da, path: Self.templatePath("DOType", id, "DA", da.name)), let target = daNode[type] {
+                        edges[node].append(Edge(target: target, location: da.location, owner: ("DOType", id), child: ("DA", da.name)))
+                    }
                 }
             }
-            edges["DO:" + id] = list
         }
-        for (id, type) in daTypes {
-            let base = Self.templatesPath + "/" + SCLPath.segment("DAType", ["id": id])
-            var list: [Edge] = []
+        for (node, id) in daIDs.enumerated() {
+            guard let type = daTypes[id] else { continue }
             for bda in type.attributes {
-                let path = base + "/" + SCLPath.segment("BDA", ["name": bda.name])
-                if let edge = attributeEdge(bda, path: path) { list.append(Edge(target: edge, location: bda.location, path: path, attribute: "type")) }
+                if let type = attributeType(bda, path: Self.templatePath("DAType", id, "BDA", bda.name)), let target = daNode[type] {
+                    edges[node].append(Edge(target: target, location: bda.location, owner: ("DAType", id), child: ("BDA", bda.name)))
+                }
             }
-            edges["DA:" + id] = list
         }
-        for (id, type) in lnodeTypes {
+        for id in lnodeTypes.keys.sorted() {
+            guard let type = lnodeTypes[id] else { continue }
             for definition in type.dataObjects where doTypes.index(forKey: definition.type) == nil {
                 warn(.unknownType, "DO '\(definition.name)' refers to DOType '\(definition.type)', which does not exist", definition.location,
                      Self.templatePath("LNodeType", id, "DO", definition.name), "type")
             }
         }
         // Iterative depth-first search with colours; a grey target closes a cycle.
-        var colour: [String: UInt8] = [:]  // 1 grey, 2 black
-        for start in edges.keys.sorted() where colour[start] == nil {
-            var stack: [(node: String, next: Int)] = [(start, 0)]
+        var colour = [UInt8](repeating: 0, count: ids.count)  // 0 white, 1 grey, 2 black
+        for start in ids.indices where colour[start] == 0 {
+            var stack: [(node: Int, next: Int)] = [(start, 0)]
             colour[start] = 1
             while let top = stack.last {
-                let list = edges[top.node] ?? []
+                let list = edges[top.node]
                 if top.next >= list.count {
                     colour[top.node] = 2
                     stack.removeLast()
@@ -223,17 +241,17 @@ struct SCLResolver {
                 stack[stack.count - 1].next += 1
                 let edge = list[top.next]
                 switch colour[edge.target] {
-                case nil:
+                case 0:
                     colour[edge.target] = 1
                     stack.append((edge.target, 0))
                 case 1:
                     let cycleStart = stack.firstIndex { $0.node == edge.target } ?? 0
                     let members = stack[cycleStart...].map(\.node)
-                    let names = (members + [edge.target]).map { String($0.dropFirst(3)) }
+                    let names = (members + [edge.target]).map { ids[$0] }
                     let what = members.count == 1 ? "refers to itself" : "refers to itself through \(names.dropFirst().dropLast().map { "'\($0)'" }.joined(separator: ", "))"
-                    error(.typeCycle, "\(edge.target.hasPrefix("DO:") ? "DOType" : "DAType") '\(names[0])' \(what) (\(names.joined(separator: " → ")))",
-                          edge.location, edge.path, edge.attribute)
-                    brokenTypes.formUnion(members)
+                    error(.typeCycle, "\(isDOType(edge.target) ? "DOType" : "DAType") '\(names[0])' \(what) (\(names.joined(separator: " → ")))",
+                          edge.location, edge.path, "type")
+                    brokenTypes.formUnion(members.map { (isDOType($0) ? "DO:" : "DA:") + ids[$0] })
                 default:
                     continue
                 }
@@ -241,24 +259,24 @@ struct SCLResolver {
         }
     }
 
-    /// The type a DA/BDA references, checking that it exists.
-    private mutating func attributeEdge(_ attribute: SCLDataAttributeDefinition, path: String) -> String? {
+    /// The DAType a Struct DA/BDA references (checking that it exists, as for an Enum's EnumType).
+    private mutating func attributeType(_ attribute: SCLDataAttributeDefinition, path: @autoclosure () -> String) -> String? {
         guard let bType = SCLBasicType(rawValue: attribute.bType) else {
-            warn(.invalidValue, "'\(attribute.bType)' is not an SCL basic type", attribute.location, path, "bType")
+            warn(.invalidValue, "'\(attribute.bType)' is not an SCL basic type", attribute.location, path(), "bType")
             return nil
         }
         switch bType {
         case .structure:
-            guard let type = attribute.type, daTypes[type] != nil else {
+            guard let type = attribute.type, daTypes.index(forKey: type) != nil else {
                 warn(.unknownType, "Struct attribute '\(attribute.name)' refers to DAType '\(attribute.type ?? "")', which does not exist",
-                     attribute.location, path, "type")
+                     attribute.location, path(), "type")
                 return nil
             }
-            return "DA:" + type
+            return type
         case .enumerated:
-            if attribute.type.flatMap({ enumerations[$0] }) == nil {
+            if attribute.type.flatMap({ enumerations.index(forKey: $0) }) == nil {
                 warn(.unknownType, "Enum attribute '\(attribute.name)' refers to EnumType '\(attribute.type ?? "")', which does not exist; values must be ordinals",
-                     attribute.location, path, "type")
+                     attribute.location, path(), "type")
             }
             return nil
         default:
