@@ -74,6 +74,19 @@ extension IEDModel.LogicalNode {
 
 @Suite("SCL resolver")
 struct SCLResolverTests {
+    @Test("template warnings come in type-id order, the same on every run")
+    func templateWarningOrder() throws {
+        var body = "<LNodeType id=\"T0\" lnClass=\"LLN0\"><DO name=\"D\" type=\"Z\"/></LNodeType>"
+        for id in ["Z", "M", "B", "Q", "A"] { body += "<DOType id=\"\(id)\" cdc=\"X\"><SDO name=\"s\" type=\"missing\(id)\"/></DOType>" }
+        let warnings = try SCLDocument(string: SCLHostileTests.templates(body)).validate().warnings.filter { $0.kind == .unknownType }
+        // "SDO 's' refers to DOType 'missingA', which does not exist": the fourth quoted part names the missing type.
+        let named: [String] = warnings.compactMap { warning in
+            let parts = warning.message.split(separator: "'")
+            return parts.count > 3 ? String(parts[3]) : nil
+        }
+        #expect(named == ["missingA", "missingB", "missingM", "missingQ", "missingZ"])
+    }
+
     let document: SCLDocument
     let model: IEDModel
     let warnings: [SCLWarning]
