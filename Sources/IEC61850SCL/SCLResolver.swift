@@ -788,9 +788,24 @@ struct SCLResolver {
         var seenNodes = Set<String>(minimumCapacity: device.lns.count + 1)
         let checkedLN0: Void? = device.ln0?.borrow { ln0 in checkReferences(of: ln0, element: "LN0", seen: &seenNodes, devicePath: ldPath) }
         if checkedLN0 == nil { warn(.missingAttribute, "the logical device has no LN0", device.location, ldPath()) }
+        let typeUse = lnodeTypeUse
+        var unusual: [Int] = []
         device.lns.withUnsafeBufferPointer { lns in
-            for ln in lns.indices { checkReferences(of: lns[ln], element: "LN", seen: &seenNodes, devicePath: ldPath) }
+            // Through `pointee` (an addressor) and without touching `self`, so that no LN is copied.
+            guard let base = lns.baseAddress else { return }
+            for ln in lns.indices where !Self.isPlain((base + ln).pointee, seen: &seenNodes, typeUse: typeUse) { unusual.append(ln) }
         }
+        for ln in unusual { checkReferences(of: device.lns[ln], element: "LN", seen: &seenNodes, devicePath: ldPath) }
+    }
+
+    /// The common case, checked without touching the resolver (a mutating call would make the compiler copy each
+    /// LN out of the document first, which cost more than the check): a new LN name, a type already expanded with
+    /// the LN's class, no datasets and no control blocks. `false` leaves everything to ``checkReferences(of:element:seen:devicePath:)``.
+    private static func isPlain(_ ln: borrowing SCLLogicalNode, seen: inout Set<String>,
+                                typeUse: [String: (lnClass: String, expanded: Bool)]) -> Bool {
+        guard ln.dataSets.isEmpty, ln.reportControls.isEmpty, ln.logControls.isEmpty, ln.gseControls.isEmpty,
+              ln.sampledValueControls.isEmpty, let use = typeUse[ln.lnType], use.expanded, use.lnClass == ln.lnClass else { return false }
+        return seen.insert(ln.name).inserted
     }
 
     /// One LN's references (borrowed: an LN is a large value, and copying each one cost more than checking it).
