@@ -349,8 +349,9 @@ private struct SCLChunkJob: @unchecked Sendable {
             slots.deallocate()
         }
         let job = Slots(job: self, slots: slots)
-        // Threads of our own rather than `DispatchQueue.concurrentPerform`: on Linux the dispatch worker threads are
-        // the pool that runs Swift concurrency's tasks, and parsing on them starved the caller's other tasks.
+        // Threads of our own rather than `DispatchQueue.concurrentPerform`: on Linux, Swift concurrency's global
+        // executor is built on libdispatch too, and while chunks ran on dispatch workers the caller's other tasks were
+        // seen to starve in tests; our own threads leave that pool alone.
         var threads: [SCLChunkThread] = []
         for index in starts.indices.dropFirst() {
             if let thread = SCLChunkThread(job, index) { threads.append(thread) } else { job.fill(index) }
