@@ -547,8 +547,10 @@ enum XMLRootSplits {
         for part in 1..<count {
             let previous = offsets.last ?? start.offset
             let target = max(start.offset + total / count * part, previous + 1)
-            // Near the target; failing that (a small document), the first one after the previous split.
-            guard let found = candidate(from: target, limit: buffer.count) ?? candidate(from: previous + 1, limit: target) else { continue }
+            let nextTarget = part + 1 < count ? max(start.offset + total / count * (part + 1), target) : buffer.count
+            // Between this target and the next one; failing that (a small document), the first one after the previous
+            // split. The windows keep the search linear: a file of nothing but '<' is not scanned once per part.
+            guard let found = candidate(from: target, limit: nextTarget) ?? candidate(from: previous + 1, limit: target) else { continue }
             if found > previous { offsets.append(found) }
         }
         // Lines at each split, counted once.

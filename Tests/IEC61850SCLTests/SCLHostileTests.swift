@@ -90,6 +90,15 @@ struct SCLHostileTests {
         #expect(throws: Never.self) { try SCLDocument(bytes: bytes) }
     }
 
+    @Test("2 MB of '<' after the root (large enough to be read in chunks): malformedXML at the first one")
+    func angleBrackets() async throws {
+        let error = await offloadResult { () -> Int in
+            _ = try SCLDocument(bytes: Array("<SCL>".utf8) + [UInt8](repeating: UInt8(ascii: "<"), count: 2_000_000))
+            return 0
+        }.failureError as? SCLError
+        #expect(error?.kind == .malformedXML && error?.location.column == 7, "\(String(describing: error))")
+    }
+
     @Test("100 000 attributes on one element are scanned in linear time")
     func manyAttributes() async throws {
         let count = try await offload { () -> Int? in

@@ -12,3 +12,17 @@ func startServer(_ model: ServedModel, configure: (inout IEDServerConfiguration)
     guard let port = server.port else { throw PeerHarnessError.clientFailed("the server did not report its port") }
     return (server, port)
 }
+
+/// Runs `body` with a started server for `model`, and shuts the server down afterwards, whether `body` throws or not.
+func withServer<T: Sendable>(_ model: ServedModel, configure: (inout IEDServerConfiguration) -> Void = { _ in },
+                             _ body: (IEDServer, Int) async throws -> T) async throws -> T {
+    let (server, port) = try await startServer(model, configure: configure)
+    do {
+        let result = try await body(server, port)
+        await server.shutdown()
+        return result
+    } catch {
+        await server.shutdown()
+        throw error
+    }
+}

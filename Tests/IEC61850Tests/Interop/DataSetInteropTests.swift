@@ -95,14 +95,7 @@ private extension Float {
 @Suite("Datasets: real clients against our server", .serialized, .timeLimit(.minutes(3)))
 struct DataSetServerInteropTests {
     func withServer(_ body: (IEDServer, Int) async throws -> Void) async throws {
-        let (server, port) = try await startServer(DemoIED.model())
-        do {
-            try await body(server, port)
-        } catch {
-            await server.shutdown()
-            throw error
-        }
-        await server.shutdown()
+        try await IEC61850Tests.withServer(DemoIED.model(), body)
     }
 
     @Test("libiec61850's client creates a persistent dataset, reads it, lists it and deletes it")

@@ -10,14 +10,7 @@ struct ReportServerInteropTests {
 
     func serve(_ body: (IEDServer, Int) async throws -> Void) async throws {
         try PeerEnvironment.ensurePeersInstalled()
-        let (server, port) = try await startServer(try .load(scl: SCLServingTests.corpus.appendingPathComponent(Self.file).path))
-        do {
-            try await body(server, port)
-        } catch {
-            await server.shutdown()
-            throw error
-        }
-        await server.shutdown()
+        try await withServer(try .load(scl: SCLServingTests.corpus.appendingPathComponent(Self.file).path), body)
     }
 
     /// Toggles GGIO1.SPCSO1.stVal every 100 ms while `work` runs.

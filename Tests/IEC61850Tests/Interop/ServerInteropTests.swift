@@ -5,19 +5,7 @@ import IEC61850
 import Testing
 
 func withDemoServer<T: Sendable>(_ body: (IEDServer, Int) async throws -> T) async throws -> T {
-    var configuration = IEDServerConfiguration()
-    configuration.port = 0
-    let server = IEDServer(model: DemoIED.model(), configuration: configuration)
-    try await server.start()
-    let port = try #require(server.port)
-    do {
-        let result = try await body(server, port)
-        await server.shutdown()
-        return result
-    } catch {
-        await server.shutdown()
-        throw error
-    }
+    try await withServer(DemoIED.model(), body)
 }
 
 /// Digs a value out of a peer client's JSON by a path of keys.
