@@ -46,7 +46,8 @@ public struct IEDServerConfiguration: Sendable, Hashable {
 }
 
 enum ServerServices {
-    /// Answers one confirmed request against `model`.
+    /// Answers one directory or identification request against `model` (reads, writes and dataset services go through
+    /// the request router, `IEDServer.route`).
     static func respond(to request: MMSConfirmedRequest, invokeID: UInt32, model: inout ServedModel,
                         configuration: IEDServerConfiguration, maxPDUSize: Int) -> MMSPDU {
         func error(_ errorClass: MMSServiceError.ErrorClass, _ code: Int64) -> MMSPDU {
@@ -84,35 +85,6 @@ enum ServerServices {
             }
             return .confirmedResponse(invokeID: invokeID, .getVariableAccessAttributes(deletable: false, type: found.type))
 
-        case .read(_, .listOfVariables(let variables)):
-            return .confirmedResponse(invokeID: invokeID, .read(variables.map { read($0, in: model) }))
-
-        case .read(_, .variableListName(let name)):
-            // GetDataSetValues (IEC 61850-8-1 §13.3.3): the members' values in order, each its own success or failure.
-            guard case .domainSpecific(let domain, let item) = name, let dataSet = model.dataSet(domain: domain, name: item) else {
-                return error(.access, 2)
-            }
-            return .confirmedResponse(invokeID: invokeID, .read(dataSet.members.map { read($0, in: model) }))
-
-        case .getNamedVariableListAttributes(let name):
-            // GetDataSetDirectory (§13.3.5): configured datasets are not deletable, client-created ones are.
-            guard case .domainSpecific(let domain, let item) = name, let dataSet = model.dataSet(domain: domain, name: item) else {
-                return error(.access, 2)
-            }
-            return .confirmedResponse(invokeID: invokeID, .getNamedVariableListAttributes(deletable: dataSet.isDeletable, variables: dataSet.members))
-
-        case .write(.listOfVariables(let variables), let values):
-            guard variables.count == values.count else { return .reject(.confirmedRequest(invokeID: invokeID, reason: 4)) }
-            return .confirmedResponse(invokeID: invokeID, .write(write(values, to: variables, model: &model, configuration: configuration)))
-
-        case .write(.variableListName(let name), let values):
-            // SetDataSetValues (§13.3.4): each member under the same rules as a single write.
-            guard case .domainSpecific(let domain, let item) = name, let dataSet = model.dataSet(domain: domain, name: item) else {
-                return error(.access, 2)
-            }
-            guard dataSet.members.count == values.count else { return .reject(.confirmedRequest(invokeID: invokeID, reason: 4)) }
-            return .confirmedResponse(invokeID: invokeID, .write(write(values, to: dataSet.members, model: &model, configuration: configuration)))
-
         case .defineNamedVariableList(.domainSpecific(let domain, let item), let variables):
             // CreateDataSet (§13.3.6), persistent: `LN$name` in an existing LN, members that exist, a fresh name.
             let parts = item.split(separator: "$", omittingEmptySubsequences: false)
@@ -127,27 +99,15 @@ enum ServerServices {
             model.dataSets.append(ServedDataSet(domain: domain, name: item, members: variables, isDeletable: true))
             return .confirmedResponse(invokeID: invokeID, .defineNamedVariableList)
 
-        case .deleteNamedVariableList(let names):
-            // DeleteDataSet (§13.3.7): configured datasets match but stay. Association-specific names are the
-            // association's business (the channel handler answers those before they get here).
-            var matched: UInt32 = 0
-            var deleted: UInt32 = 0
-            for name in names {
-                guard case .domainSpecific(let domain, let item) = name,
-                      let index = model.dataSets.firstIndex(where: { $0.domain == domain && $0.name == item }) else { continue }
-                matched += 1
-                if model.dataSets[index].isDeletable {
-                    model.dataSets.remove(at: index)
-                    deleted += 1
-                }
-            }
-            return .confirmedResponse(invokeID: invokeID, .deleteNamedVariableList(matched: matched, deleted: deleted))
-
         case .defineNamedVariableList:
             return error(.definition, 3)  // type-unsupported: VMD-specific lists are not IEC 61850 datasets
 
         case .unsupported:
             return .reject(.confirmedRequest(invokeID: invokeID, reason: 1))
+
+        case .read, .write, .getNamedVariableListAttributes, .deleteNamedVariableList:
+            // Dataset names and per-variable routing are the request router's (`IEDServer.route`); it never sends these here.
+            return error(.service, 5)
         }
     }
 
@@ -180,20 +140,6 @@ enum ServerServices {
             if let access = variable.alternateAccess, select((found.type, found.value), access.path[...]) == nil { return (.definition, 1) }
         }
         return nil
-    }
-
-    /// Writes each value to its variable under the FC policy and type check; one result per variable.
-    static func write(_ values: [MMSValue], to variables: [MMSVariableSpecification], model: inout ServedModel,
-                      configuration: IEDServerConfiguration) -> [DataAccessError?] {
-        zip(variables, values).map { variable, value in
-            switch validateWrite(variable, value, model: model, configuration: configuration) {
-            case .failure(let error):
-                return error
-            case .success(let target):
-                model.set(value, at: target)
-                return nil
-            }
-        }
     }
 
     /// One variable's value, or why it cannot be read.

@@ -46,9 +46,15 @@ public enum COTPTPDU: Sendable, Hashable {
         case .connectionRequest(let p): return Self.encodeConnect(code: 0xE0, p)
         case .connectionConfirm(let p): return Self.encodeConnect(code: 0xD0, p)
         case .data(let eot, _): return Self.dataHeader(endOfTSDU: eot)
-        case .disconnectRequest(let reason): return [6, 0x80, 0, 0, 0, 0, reason]
+        case .disconnectRequest(let reason): return Self.encodeDisconnectRequest(destinationReference: 0, reason: reason)
         case .error(let cause): return [4, 0x70, 0, 0, cause]
         }
+    }
+
+    /// A DR TPDU (ISO 8073 §13.5) answering a connection whose CR carried SRC-REF `destinationReference`; reason 1 is
+    /// "congestion at TSAP", 2 "session entity not attached to TSAP".
+    public static func encodeDisconnectRequest(destinationReference: UInt16, reason: UInt8) -> [UInt8] {
+        [6, 0x80, UInt8(destinationReference >> 8), UInt8(destinationReference & 0xFF), 0, 0, reason]
     }
 
     private static func encodeConnect(code: UInt8, _ p: COTPConnectParameters) -> [UInt8] {

@@ -13,10 +13,13 @@ public enum TPKT {
         return [3, 0, UInt8(truncatingIfNeeded: total >> 8), UInt8(truncatingIfNeeded: total)]
     }
 
+    /// The packet length a header declares (header included), unchecked.
+    public static func declaredLength(lengthHigh: UInt8, lengthLow: UInt8) -> Int { Int(lengthHigh) << 8 | Int(lengthLow) }
+
     /// Validates a header and returns the packet's total length.
     public static func packetLength(version: UInt8, lengthHigh: UInt8, lengthLow: UInt8) throws(MMSCodecError) -> Int {
         guard version == 3 else { throw MMSCodecError(.protocolViolation, "TPKT version \(version), expected 3") }
-        let length = Int(lengthHigh) << 8 | Int(lengthLow)
+        let length = declaredLength(lengthHigh: lengthHigh, lengthLow: lengthLow)
         guard length >= headerLength + 3 else {
             throw MMSCodecError(.invalidLength, "TPKT length \(length) is shorter than a header and a COTP TPDU")
         }

@@ -1,7 +1,7 @@
 // Reports from our server (unbuffered report control blocks from SCL or code) to real clients.
 
 import Foundation
-import IEC61850
+@testable import IEC61850
 import Testing
 
 @Suite("Reports: real clients against our server", .serialized, .timeLimit(.minutes(3)))
@@ -310,26 +310,63 @@ struct BufferedReportTests {
         await server.shutdown()
     }
 
-    @Test("when ResvTms runs out, the BRCB is free: reads show no owner, another address may enable it")
+    /// The BRCB model on a server whose time is `clock`.
+    func server(capacity: Int, clock: VirtualServerClock) async throws -> (IEDServer, Int) {
+        var model = DemoIED.model()
+        let ld = DemoIED.logicalDevice
+        try model.addDataSet("\(ld)/LLN0.Events", members: [DataSetMember("\(ld)/GGIO1.Cnt1.stVal", fc: .ST)])
+        try model.addReportControl(ServedReportControl(domain: ld, logicalNode: "LLN0", name: "brcb01", reportID: "buffered",
+                                                       dataSet: "\(ld)/LLN0$Events",
+                                                       optionalFields: [.sequenceNumber, .timeStamp, .entryID, .bufferOverflow, .reasonCode],
+                                                       triggerOptions: [.dataChange, .integrity, .generalInterrogation], isBuffered: true,
+                                                       bufferCapacity: capacity))
+        return try await startServer(model, clock: clock)
+    }
+
+    @Test("when ResvTms runs out (virtual clock), the BRCB is free: reads show no owner, another address may enable it")
     func reservationExpires() async throws {
-        let (server, port) = try await server(capacity: 10)
+        let clock = VirtualServerClock()
+        let (server, port) = try await server(capacity: 10, clock: clock)
         let ld = DemoIED.logicalDevice
         let rcb: ReportControlBlockReference = "\(ld)/LLN0.BR.brcb01"
         try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
             try await client.setReportControlBlock(rcb, ReportSettings(reservationTime: 1))
         }
-        // Wait (bounded) until the one-second reservation has run out.
-        var free = false
-        for _ in 0..<50 where !free {
-            try await Task.sleep(for: .milliseconds(100))
-            free = try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws -> Bool in
-                let block = try await client.reportControlBlock(rcb)
-                return block.reservationTime == 0 && block.owner?.isEmpty == true
-            }
+        // The association's end reaches the engine after the client's release returns: wait (bounded) until the
+        // reservation's expiry is armed on the virtual clock — an event, not an amount of time.
+        for _ in 0..<2_000 where clock.pendingTimers == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        #expect(clock.pendingTimers == 1)
+        #expect(try await enableFromAnotherAddress(port: port) == [.temporarilyUnavailable], "still reserved")
+        clock.advance(by: .seconds(1))
+        try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
+            let block = try await client.reportControlBlock(rcb)
+            #expect(block.reservationTime == 0 && block.owner?.isEmpty == true)
         }
-        #expect(free, "the reservation did not expire")
-        let results = try await enableFromAnotherAddress(port: port)
-        #expect(results == [nil], "another client address may take it now")
+        #expect(try await enableFromAnotherAddress(port: port) == [nil], "another client address may take it now")
+        await server.shutdown()
+    }
+
+    @Test("a client connected to a BRCB the whole time gets every integrity report, BufOvfl false throughout (virtual clock)")
+    func connectedClientNeverSeesOverflow() async throws {
+        let clock = VirtualServerClock()
+        let (server, port) = try await server(capacity: 100, clock: clock)
+        let ld = DemoIED.logicalDevice
+        try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
+            let stream = try await client.enableReporting("\(ld)/LLN0.BR.brcb01", settings: ReportSettings(
+                optionalFields: [.sequenceNumber, .entryID, .bufferOverflow, .reasonCode], triggerOptions: [.integrity], integrityPeriod: 1_000))
+            var iterator = stream.makeAsyncIterator()
+            var entryIDs: [UInt64] = []
+            for _ in 0..<5 {
+                clock.advance(by: .seconds(100))  // 100 integrity periods: the buffer (100 entries) turns over each time
+                for _ in 0..<100 {
+                    let report = try #require(try await iterator.next())
+                    #expect(report.bufferOverflow == false && report.missedBefore == 0)
+                    #expect(report.entries.first?.reason == .integrity)
+                    entryIDs.append(report.entryID.map { $0.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } } ?? 0)
+                }
+            }
+            #expect(entryIDs == Array(1...500), "every entry once, in order")
+        }
         await server.shutdown()
     }
 

@@ -76,3 +76,48 @@ actor AppliedValues {
     var values: [MMSValue] = []
     func record(_ value: MMSValue) { values.append(value) }
 }
+
+@Suite("Server request pipeline", .serialized)
+struct ServerRequestPipelineTests {
+    /// The demo IED with a dataset and a URCB, so that report control block attributes are writable.
+    func model() throws -> ServedModel {
+        var model = DemoIED.model()
+        try model.addDataSet("\(ld)/LLN0.Events", members: [DataSetMember("\(ld)/GGIO1.Ind1.stVal", fc: .ST)])
+        try model.addReportControl(ServedReportControl(domain: ld, logicalNode: "LLN0", name: "rcb01", reportID: "r", dataSet: "\(ld)/LLN0$Events"))
+        return model
+    }
+
+    /// One Write request over a raw association; the per-variable results.
+    func rawWrite(port: Int, _ items: [(String, MMSValue)]) async throws -> [DataAccessError?] {
+        let answer = try await offload { () -> MMSPDU? in
+            let raw = RawConnection(port: port)
+            defer { raw.close() }
+            guard var association = raw.associateKeeping() else { return nil }
+            let variables = items.map { MMSVariableSpecification(name: .domainSpecific(domain: ld, item: $0.0)) }
+            return raw.request(.write(.listOfVariables(variables), items.map(\.1)), on: &association)
+        }
+        guard case .confirmedResponse(_, .write(let results))? = answer else {
+            throw PeerHarnessError.clientFailed("no write response: \(String(describing: answer))")
+        }
+        return results
+    }
+
+    @Test("a write list mixing a report control block attribute with a variable onWrite rejects: the rejection holds")
+    func noBypassThroughReportControlWrites() async throws {
+        try await withServer(try model()) { server, port in
+            server.onWrite("\(ld)/GGIO1.StrVal") { request in
+                guard case .float(let value) = request.value, value <= 100 else { return .reject(.objectValueInvalid) }
+                return .accept
+            }
+            let results = try await rawWrite(port: port, [("LLN0$RP$rcb01$RptID", .visibleString("mixed")),
+                                                          ("GGIO1$SP$StrVal$setMag$f", .float(500))])
+            #expect(results == [nil, .objectValueInvalid])
+            #expect(server.value("\(ld)/GGIO1.StrVal.setMag.f", fc: .SP) != .float(500), "the handler's rejection was bypassed")
+            // The other order, and an accepted value beside the block attribute: each variable gets its own decision.
+            let again = try await rawWrite(port: port, [("GGIO1$SP$StrVal$setMag$f", .float(7)), ("LLN0$RP$rcb01$RptID", .visibleString("again"))])
+            #expect(again == [nil, nil])
+            #expect(server.value("\(ld)/GGIO1.StrVal.setMag.f", fc: .SP) == .float(7))
+            #expect(server.value("\(ld)/LLN0.rcb01.RptID", fc: .RP) == .visibleString("again"))
+        }
+    }
+}
