@@ -50,9 +50,16 @@ public final class IEC61850Client: Sendable {
     public static func connect(host: String, port: Int = 102, configuration: IEC61850ClientConfiguration = .init(),
                                eventLoopGroup: (any EventLoopGroup)? = nil,
                                logger: Logger = Logger(label: "iec61850.client")) async throws(IEC61850Error) -> IEC61850Client {
+        try await connect(host: host, port: port, configuration: configuration, transport: MMSTransport(eventLoopGroup: eventLoopGroup), logger: logger)
+    }
+
+    /// Connects over `transport` (event loops, handlers such as TLS in front of MMS) and associates.
+    public static func connect(host: String, port: Int = 102, configuration: IEC61850ClientConfiguration = .init(),
+                               transport: MMSTransport,
+                               logger: Logger = Logger(label: "iec61850.client")) async throws(IEC61850Error) -> IEC61850Client {
         do {
             let connection = try await MMSClientConnection.connect(host: host, port: port, configuration: configuration.mms,
-                                                                   eventLoopGroup: eventLoopGroup, logger: logger)
+                                                                   transport: transport, logger: logger)
             return IEC61850Client(connection: connection)
         } catch {
             throw IEC61850Error(mms: error, operation: "associate", object: "\(host):\(port)")
@@ -68,10 +75,11 @@ public final class IEC61850Client: Sendable {
     /// long CPU-bound work out of `body` (e.g. into a detached task) so it does not delay the connection's I/O.
     public static func withConnection<Result: Sendable>(
         to host: String, port: Int = 102, configuration: IEC61850ClientConfiguration = .init(),
+        transport: MMSTransport = .tcp,
         logger: Logger = Logger(label: "iec61850.client"),
         _ body: (IEC61850Client) async throws -> Result
     ) async throws -> Result {
-        let client = try await connect(host: host, port: port, configuration: configuration, logger: logger)
+        let client = try await connect(host: host, port: port, configuration: configuration, transport: transport, logger: logger)
         let executor: EventLoopTaskExecutor? = configuration.runsBodyOnConnectionEventLoop ? client.connection.taskExecutor : nil
         do {
             let result = try await withTaskExecutorPreference(executor) { try await body(client) }

@@ -28,16 +28,20 @@ public final class IEDServer: Service, Sendable {
     func count(_ change: (inout IEDServerStatistics) -> Void) { counters.withLock { change(&$0) } }
     private let logger: Logger
 
-    /// Creates a server for `model`; call ``start()`` to listen.
-    public convenience init(model: ServedModel, configuration: IEDServerConfiguration = .init(), logger: Logger = Logger(label: "iec61850.server")) {
-        self.init(model: model, configuration: configuration, logger: logger,
-                  clock: SystemServerClock(eventLoop: MultiThreadedEventLoopGroup.singleton.next()))
+    /// Creates a server for `model`; call ``start()`` to listen. `transport` gives the event loops and any channel
+    /// handlers (TLS) that go in front of MMS on each accepted connection.
+    public convenience init(model: ServedModel, configuration: IEDServerConfiguration = .init(), transport: MMSTransport = .tcp,
+                            logger: Logger = Logger(label: "iec61850.server")) {
+        let group = transport.eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton
+        self.init(model: model, configuration: configuration, transport: transport, logger: logger,
+                  clock: SystemServerClock(eventLoop: group.next()))
     }
 
     /// Creates a server whose time (report timestamps, buffer time, integrity period, ResvTms) comes from `clock`.
-    init(model: ServedModel, configuration: IEDServerConfiguration, logger: Logger, clock: any ServerClock) {
+    init(model: ServedModel, configuration: IEDServerConfiguration, transport: MMSTransport = .tcp, logger: Logger, clock: any ServerClock) {
         self.model = Mutex(model)
         self.configuration = configuration
+        self.transport = transport
         self.logger = logger
         let machine = ReportControlMachine(controls: model.reportControls, triggers: model.attributeTriggers) { reference in
             guard case .persistent(let domain, let item)? = DataSetName(reference: reference) else { return nil }
@@ -48,6 +52,8 @@ public final class IEDServer: Service, Sendable {
 
     /// Runs the model's report control blocks.
     let reportEngine: ReportEngine
+    /// Event loops and channel handlers in front of MMS.
+    let transport: MMSTransport
 
     /// The current values of variables, in order.
     func read(_ variables: [MMSVariableSpecification]) -> [AccessResult] {
@@ -68,11 +74,13 @@ public final class IEDServer: Service, Sendable {
 
     /// Binds and starts accepting associations.
     public func start() async throws {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let channel = try await ServerBootstrap(group: transport.eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // The transport's handlers (TLS) first: a refusal too must reach the client through them.
+                    try transport.channelInitializer?(channel)
                     let admitted = state.withLock { state in
                         guard state.associations < configuration.maxAssociations else { return false }
                         state.associations += 1

@@ -78,21 +78,25 @@ public struct ServedLogicalNode: Sendable, Hashable {
         return (type, value)
     }
 
-    /// Replaces the value at a component path; `false` when the path does not exist.
+    /// Replaces the value at a component path; `false` when the path does not exist. Only the path's own levels are
+    /// touched, in place: the rest of the LN is not copied.
     @discardableResult
     public mutating func setValue(_ newValue: MMSValue, at path: ArraySlice<String>) -> Bool {
-        guard let updated = Self.replacing(in: value, type: type, path: path, with: newValue) else { return false }
-        value = updated
-        return true
+        Self.set(newValue, in: &value, type: type, path: path)
     }
 
-    private static func replacing(in value: MMSValue, type: MMSTypeSpecification, path: ArraySlice<String>, with newValue: MMSValue) -> MMSValue? {
-        guard let name = path.first else { return newValue }
+    private static func set(_ newValue: MMSValue, in value: inout MMSValue, type: MMSTypeSpecification, path: ArraySlice<String>) -> Bool {
+        guard let name = path.first else {
+            value = newValue
+            return true
+        }
         guard case .structure(let components, _) = type, case .structure(var values) = value,
-              let index = components.firstIndex(where: { $0.name == name }), index < values.count,
-              let child = replacing(in: values[index], type: components[index].type, path: path.dropFirst(), with: newValue) else { return nil }
-        values[index] = child
-        return .structure(values)
+              let index = components.firstIndex(where: { $0.name == name }), index < values.count else { return false }
+        // Let go of the enum's reference to the array first, so the array is unique and changes in place.
+        value = .boolean(false)
+        let done = set(newValue, in: &values[index], type: components[index].type, path: path.dropFirst())
+        value = .structure(values)
+        return done
     }
 
     /// Every MMS name this LN contributes to GetNameList: `LN`, `LN$FC`, `LN$FC$DO`, … in depth-first order.

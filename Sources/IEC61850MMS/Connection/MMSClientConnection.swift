@@ -58,8 +58,13 @@ public actor MMSClientConnection {
     /// The remote port.
     public nonisolated let port: Int
 
-    private init(eventLoop: any EventLoop, host: String, port: Int, configuration: MMSConnectionConfiguration, logger: Logger) {
+    /// Handlers the transport puts in front of ours (TLS).
+    private nonisolated let channelInitializer: (@Sendable (any Channel) throws -> Void)?
+
+    private init(eventLoop: any EventLoop, host: String, port: Int, configuration: MMSConnectionConfiguration,
+                 channelInitializer: (@Sendable (any Channel) throws -> Void)?, logger: Logger) {
         self.eventLoop = eventLoop
+        self.channelInitializer = channelInitializer
         self.host = host
         self.port = port
         self.configuration = configuration
@@ -81,8 +86,16 @@ public actor MMSClientConnection {
                                configuration: MMSConnectionConfiguration = .init(),
                                eventLoopGroup: (any EventLoopGroup)? = nil,
                                logger: Logger = Logger(label: "iec61850.mms")) async throws(MMSError) -> MMSClientConnection {
-        let connection = MMSClientConnection(eventLoop: (eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton).next(), host: host, port: port,
-                                             configuration: configuration, logger: logger)
+        try await connect(host: host, port: port, configuration: configuration, transport: MMSTransport(eventLoopGroup: eventLoopGroup), logger: logger)
+    }
+
+    /// Connects over `transport` and associates (COTP, session, presentation, ACSE, MMS Initiate).
+    public static func connect(host: String, port: Int = 102,
+                               configuration: MMSConnectionConfiguration = .init(),
+                               transport: MMSTransport,
+                               logger: Logger = Logger(label: "iec61850.mms")) async throws(MMSError) -> MMSClientConnection {
+        let connection = MMSClientConnection(eventLoop: (transport.eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton).next(), host: host, port: port,
+                                             configuration: configuration, channelInitializer: transport.channelInitializer, logger: logger)
         do {
             try await connection.open()
         } catch let error as MMSError {
@@ -100,6 +113,7 @@ public actor MMSClientConnection {
                                          + configuration.connectTimeout.components.attoseconds / 1_000_000_000))
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try self.channelInitializer?(channel)
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(TPKTFrameDecoder()))
                     try channel.pipeline.syncOperations.addHandler(MMSInboundForwarder(
                         onFrame: { buffer in self.assumeIsolated { $0.received(buffer) } },
