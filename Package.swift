@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "IEC61850", targets: ["IEC61850"]),
         .library(name: "IEC61850MMS", targets: ["IEC61850MMS"]),
         .library(name: "IEC61850Model", targets: ["IEC61850Model"]),
+        .library(name: "IEC61850Codec", targets: ["IEC61850Codec"]),
         .library(name: "IEC61850SCL", targets: ["IEC61850SCL"]),
         .executable(name: "iec61850", targets: ["IEC61850CLI"]),
     ],
@@ -31,6 +32,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            // BER reader/writer and the MMS Data and TypeSpecification codecs: no NIO, so a GOOSE/SV module can share it.
+            name: "IEC61850Codec",
+            dependencies: ["IEC61850Model"],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "IEC61850SCL",
             dependencies: ["IEC61850Model"],
             swiftSettings: strictSettings
@@ -39,6 +46,7 @@ let package = Package(
             name: "IEC61850MMS",
             dependencies: [
                 "IEC61850Model",
+                "IEC61850Codec",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
