@@ -28,7 +28,7 @@ struct MachineHarness {
         let control = ServedReportControl(domain: Self.ld, logicalNode: "LLN0", name: "rcb", reportID: "id", dataSet: "\(Self.ld)/LLN0$DS",
                                           optionalFields: buffered ? optionalFields : optionalFields.subtracting([.bufferOverflow, .entryID]), triggerOptions: triggers, isBuffered: buffered, bufferCapacity: capacity)
         let specifications = members.map { MMSVariableSpecification(name: .domainSpecific(domain: Self.ld, item: $0)) }
-        machine = ReportControlMachine(controls: [control], triggers: [:]) { $0 == "\(Self.ld)/LLN0$DS" ? specifications : nil }
+        machine = ReportControlMachine(controls: [control]) { $0 == "\(Self.ld)/LLN0$DS" ? specifications : nil }
     }
 
     var blockItem: String { machine.blocks[0].configuration.item }
@@ -90,7 +90,8 @@ struct MachineHarness {
         let old = values[item]
         values[item] = value
         let values = self.values
-        apply(machine.valuesChanged([ValueChange(domain: Self.ld, item: item, old: old, new: value)], now: now, read: { variables in
+        let event = ServerChangeBus(declaredTriggers: [:], subscribers: []).change(domain: Self.ld, item: item, old: old, new: value)
+        apply(machine.valuesChanged([event], now: now, read: { variables in
             variables.map { variable in
                 guard case .domainSpecific(_, let item) = variable.name, let value = values[item] else { return .failure(.objectNonExistent) }
                 return .success(value)

@@ -43,12 +43,17 @@ public final class IEDServer: Service, Sendable {
         self.configuration = configuration
         self.transport = transport
         self.logger = logger
-        let machine = ReportControlMachine(controls: model.reportControls, triggers: model.attributeTriggers) { reference in
+        let machine = ReportControlMachine(controls: model.reportControls) { reference in
             guard case .persistent(let domain, let item)? = DataSetName(reference: reference) else { return nil }
             return model.dataSet(domain: domain, name: item)?.members
         }
-        self.reportEngine = ReportEngine(machine: machine, clock: clock, log: logger)
+        let reportEngine = ReportEngine(machine: machine, clock: clock, log: logger)
+        self.reportEngine = reportEngine
+        changeBus = ServerChangeBus(declaredTriggers: model.attributeTriggers, subscribers: reportEngine.isIdle ? [] : [reportEngine])
     }
+
+    /// Every change of a served value goes here, with its trigger reason, to every engine that reacts to changes.
+    let changeBus: ServerChangeBus
 
     /// Runs the model's report control blocks.
     let reportEngine: ReportEngine
@@ -151,11 +156,11 @@ public final class IEDServer: Service, Sendable {
             guard let location = model.find(reference, fc: fc) else { return .failure(.objectNonExistent) }
             guard location.type.accepts(value) else { return .failure(.typeInconsistent) }
             model.set(value, at: location)
-            return .success(ValueChange(domain: reference.logicalDevice, item: reference.mmsItemName(fc: fc), old: location.value, new: value))
+            return .success(changeBus.change(domain: reference.logicalDevice, item: reference.mmsItemName(fc: fc), old: location.value, new: value))
         }
         switch result {
         case .failure(let error): throw IEC61850Error(.dataAccess(error), operation: "update", object: object)
-        case .success(let change): reportEngine.valuesChanged([change], server: self)
+        case .success(let change): changeBus.publish([change], server: self)
         }
     }
 
@@ -188,22 +193,29 @@ public final class IEDServer: Service, Sendable {
     public func update(_ updates: [(reference: ObjectReference, fc: FunctionalConstraint, value: MMSValue)]) throws(IEC61850Error) {
         var changes: [ValueChange] = []
         let failure: (Int, DataAccessError)? = model.withLock { model in
-            var staged = model
+            // Check every update first, then apply them all: nothing is applied when one fails, and the model is not copied.
+            var locations: [ServedModel.Location] = []
+            locations.reserveCapacity(updates.count)
             for (index, update) in updates.enumerated() {
-                guard let location = staged.find(update.reference, fc: update.fc) else { return (index, .objectNonExistent) }
+                guard let location = model.find(update.reference, fc: update.fc) else { return (index, .objectNonExistent) }
                 guard location.type.accepts(update.value) else { return (index, .typeInconsistent) }
-                staged.set(update.value, at: location)
-                changes.append(ValueChange(domain: update.reference.logicalDevice, item: update.reference.mmsItemName(fc: update.fc),
-                                           old: location.value, new: update.value))
+                locations.append(location)
             }
-            model = staged
+            for (index, (update, location)) in zip(updates, locations).enumerated() {
+                model.set(update.value, at: location)
+                let item = update.reference.mmsItemName(fc: update.fc)
+                // The value before is what an earlier update of the same batch left, if any.
+                let earlier = updates[..<index].lastIndex { $0.reference == update.reference && $0.fc == update.fc }
+                changes.append(changeBus.change(domain: update.reference.logicalDevice, item: item,
+                                                old: earlier.map { updates[$0].value } ?? location.value, new: update.value))
+            }
             return nil
         }
         if let (index, error) = failure {
             throw IEC61850Error(.dataAccess(error), operation: "update", object: "\(updates[index].reference) [\(updates[index].fc)]")
         }
         // One batch, one evaluation: members changed together are reported together.
-        reportEngine.valuesChanged(changes, server: self)
+        changeBus.publish(changes, server: self)
     }
 
     /// The write handlers, oldest first.
@@ -221,7 +233,7 @@ public final class IEDServer: Service, Sendable {
             guard let location = model.find(domain: domain, item: item) else { return .failure(.objectNonExistent) }
             guard location.type.accepts(value) else { return .failure(.typeInconsistent) }
             model.set(value, at: location)
-            return .success(ValueChange(domain: domain, item: item, old: location.value, new: value))
+            return .success(changeBus.change(domain: domain, item: item, old: location.value, new: value))
         }
     }
 

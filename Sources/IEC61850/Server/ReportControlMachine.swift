@@ -8,8 +8,6 @@
 // value in the model). The machine reads no clock, arms no timer and touches no socket: `ReportEngine` runs it on the
 // server, and tests run it on a virtual clock.
 
-import IEC61850SCL
-
 /// A timer of one report control block.
 struct ReportTimer: Hashable, Sendable {
     /// What the timer is for.
@@ -39,14 +37,6 @@ enum ReportAction: Sendable {
     case publish(domain: String, item: String, value: MMSValue)
     /// A report was dropped because one member alone does not fit the association's PDU size.
     case reportTooLarge(block: String, member: Int)
-}
-
-/// A change of a served value, for the triggers.
-struct ValueChange: Sendable {
-    let domain: String
-    let item: String
-    let old: MMSValue?
-    let new: MMSValue
 }
 
 /// Reads the current values of variables, in order (the model at the moment of the call).
@@ -133,8 +123,6 @@ struct ReportControlMachine: Sendable {
     private var associations: [ObjectIdentifier: Association] = [:]
     /// Block index by `domain/LN$RP|BR$name`.
     private let index: [String: Int]
-    /// Which changes of a leaf attribute trigger (its SCL dchg/qchg/dupd), keyed `domain/LN$FC$DO$DA`.
-    private let declaredTriggers: [String: IEDModel.TriggerOptions]
     /// The members of each block's configured dataset, as resolved at start (restored when an `@` dataset ends).
     private let configuredMembers: [[MMSVariableSpecification]?]
 
@@ -142,13 +130,12 @@ struct ReportControlMachine: Sendable {
     var isIdle: Bool { blocks.isEmpty }
 
     /// A machine for `controls`, their configured datasets resolved by `dataSets` (`LD/LN$Name`).
-    init(controls: [ServedReportControl], triggers: [String: IEDModel.TriggerOptions], dataSets: DataSetLookup) {
+    init(controls: [ServedReportControl], dataSets: DataSetLookup) {
         configuredMembers = controls.map { dataSets($0.dataSet) }
         blocks = zip(controls, configuredMembers).map { Block(configuration: $0, state: ReportControlState($0), members: $1) }
         var index: [String: Int] = [:]
         for (position, control) in controls.enumerated() { index[control.domain + "/" + control.item] = position }
         self.index = index
-        declaredTriggers = triggers
     }
 
     // MARK: Queries
@@ -380,26 +367,12 @@ struct ReportControlMachine: Sendable {
     /// watches also while nobody has it enabled, and buffers.
     mutating func valuesChanged(_ changes: [ValueChange], now: ServerInstant, read: ReportValueReader) -> [ReportAction] {
         guard !changes.isEmpty, !blocks.isEmpty else { return [] }
-        // What each change is (IEC 61850-7-2 §17.2.2.9): from the attribute's declared dchg/qchg/dupd when the model has
-        // them, else by default (q → quality change, other values → data change, same value → data update).
-        let reasons: [ReportTriggers] = changes.map { change in
-            let changed = change.old != change.new
-            if let options = declaredTriggers[change.domain + "/" + change.item] {
-                var reason: ReportTriggers = []
-                if changed, options.contains(.dataChange) { reason.insert(.dataChange) }
-                if changed, options.contains(.qualityChange) { reason.insert(.qualityChange) }
-                if options.contains(.dataUpdate) { reason.insert(.dataUpdate) }
-                return reason
-            }
-            let leaf = change.item.split(separator: "$").last.map(String.init) ?? ""
-            return !changed ? .dataUpdate : (leaf == "q" ? .qualityChange : .dataChange)
-        }
         var actions: [ReportAction] = []
         for position in blocks.indices where blocks[position].state.enabled || blocks[position].configuration.isBuffered {
             guard let list = blocks[position].members else { continue }
             var touched = false
-            for (change, all) in zip(changes, reasons) {
-                let reason = all.intersection(blocks[position].state.triggerOptions)
+            for change in changes {
+                let reason = change.reason.intersection(blocks[position].state.triggerOptions)
                 guard !reason.isEmpty else { continue }
                 for (member, specification) in list.enumerated() where Self.covers(specification, change) {
                     blocks[position].pending[member, default: []].formUnion(reason)

@@ -14,7 +14,7 @@ struct ReportSink: Sendable {
     let send: @Sendable ([[UInt8]]) -> Void
 }
 
-final class ReportEngine: Sendable {
+final class ReportEngine: ServerChangeSubscriber {
     private struct State {
         var machine: ReportControlMachine
         var sinks: [ObjectIdentifier: ReportSink] = [:]

@@ -252,7 +252,7 @@ extension IEDServer {
     }
 
     /// Carries out the writes in request order, each as its owner and the application decided; changes of the model
-    /// go to the reporting engine together, once.
+    /// go to the change bus together, once.
     private func applyWrites(_ steps: [WriteStep], values: [MMSValue], decisions: [Int: WriteDecision], association: ObjectIdentifier,
                              lists: [String: [MMSVariableSpecification]], invokeID: UInt32) -> MMSPDU {
         var results: [DataAccessError?] = []
@@ -282,7 +282,7 @@ extension IEDServer {
                 }
             }
         }
-        reportEngine.valuesChanged(changes, server: self)
+        changeBus.publish(changes, server: self)
         return .confirmedResponse(invokeID: invokeID, .write(results))
     }
 }
