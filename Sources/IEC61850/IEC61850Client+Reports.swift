@@ -14,7 +14,7 @@ extension IEC61850Client {
             type = declared
         } catch {
             // Some servers (iec61850 0.14.0) do not describe control blocks: read the standard attributes one by one.
-            guard case .serviceError = error.kind else { throw error }
+            guard error.code == .serviceError else { throw error }
             return try await reportControlBlockByAttribute(reference)
         }
         guard case .read(let results) = try await perform(.read(specificationWithResult: false, .listOfVariables([variable])),

@@ -212,10 +212,7 @@ public final class IEC61850Client: Sendable {
         do {
             response = try await connection.request(.read(specificationWithResult: false, .listOfVariables(Array(chunk))))
         } catch {
-            let retriable: Bool = switch error {
-            case .serviceError, .rejected: chunk.count > 1
-            default: false
-            }
+            let retriable = (error.code == .serviceError || error.code == .rejected) && chunk.count > 1
             switch retriable {
             case true:
                 let middle = chunk.startIndex + chunk.count / 2
@@ -362,7 +359,7 @@ public final class IEC61850Client: Sendable {
             let logs: [String]
             do {
                 logs = try await nameList(.journal, scope: .domain(ld))
-            } catch where error.serviceError != nil || { if case .rejected = error.kind { true } else { false } }() {
+            } catch where error.code == .serviceError || error.code == .rejected {
                 logs = []  // servers without journals may refuse the class
             }
             devices.append(LogicalDeviceModel(name: ld, logicalNodes: nodes, dataSets: dataSets, logs: logs))

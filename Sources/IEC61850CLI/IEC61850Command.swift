@@ -131,12 +131,13 @@ struct Write: AsyncParsableCommand {
             } else {
                 let spec = try await client.variableSpecification(ref, fc: fc)
                 guard let inferred = ValueKind(type: spec) else {
-                    throw IEC61850Error(.invalidReference("\(spec.displayName) cannot be written from text; give --type"), operation: "write", object: "\(ref) [\(fc)]")
+                    throw IEC61850Error(.invalidReference, operation: "write", object: "\(ref) [\(fc)]",
+                                        detail: "\(spec.displayName) cannot be written from text; give --type")
                 }
                 resolved = inferred
             }
             guard let mmsValue = resolved.parse(value) else {
-                throw IEC61850Error(.invalidReference("'\(value)' is not a valid \(resolved.rawValue)"), operation: "write", object: "\(ref) [\(fc)]")
+                throw IEC61850Error(.invalidReference, operation: "write", object: "\(ref) [\(fc)]", detail: "'\(value)' is not a valid \(resolved.rawValue)")
             }
             try await client.write(ref, fc: fc, value: mmsValue)
             if connection.json {

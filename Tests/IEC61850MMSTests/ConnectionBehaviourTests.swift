@@ -135,7 +135,7 @@ struct ConnectionBehaviourTests {
             do {
                 _ = try await connection.request(readRequest)
             } catch let error as MMSError {
-                guard case .requestTimeout = error else { Issue.record("expected requestTimeout, got \(error)"); return }
+                guard error.code == .requestTimeout else { Issue.record("expected requestTimeout, got \(error)"); return }
             }
             #expect(await connection.isOpen)
             await connection.abort()
@@ -156,7 +156,7 @@ struct ConnectionBehaviourTests {
                             _ = try await connection.request(readRequest)
                             return "answered"
                         } catch let error as MMSError {
-                            if case .connectionClosed = error { return "closed" }
+                            if error.code == .connectionClosed { return "closed" }
                             return "\(error)"
                         } catch {
                             return "\(error)"
@@ -174,7 +174,7 @@ struct ConnectionBehaviourTests {
                 _ = try await connection.request(readRequest)
                 Issue.record("request on a closed connection succeeded")
             } catch let error as MMSError {
-                guard case .connectionClosed = error else { Issue.record("expected connectionClosed, got \(error)"); return }
+                guard error.code == .connectionClosed else { Issue.record("expected connectionClosed, got \(error)"); return }
             }
         }
     }
@@ -209,7 +209,7 @@ struct ConnectionBehaviourTests {
                 _ = try await MMSClientConnection.connect(host: "127.0.0.1", port: port)
                 Issue.record("association succeeded")
             } catch let error as MMSError {
-                guard case .associationRejected(let reason) = error else { Issue.record("got \(error)"); return }
+                guard error.code == .associationRejected, let reason = error.detail else { Issue.record("got \(error)"); return }
                 #expect(reason.contains("no-reason-given"))
             }
         }
@@ -231,7 +231,7 @@ struct ConnectionBehaviourTests {
             _ = try await MMSClientConnection.connect(host: "127.0.0.1", port: port)
             Issue.record("connected to a closed port")
         } catch {
-            guard case .connectionFailed = error else { Issue.record("got \(error)"); return }
+            guard error.code == .connectionFailed else { Issue.record("got \(error)"); return }
         }
     }
 
@@ -246,7 +246,7 @@ struct ConnectionBehaviourTests {
                 _ = try await task.value
                 Issue.record("cancelled request succeeded")
             } catch let error as MMSError {
-                guard case .cancelled = error else { Issue.record("got \(error)"); return }
+                guard error.code == .cancelled else { Issue.record("got \(error)"); return }
             }
             await connection.abort()
         }

@@ -86,3 +86,30 @@ struct MMSPDUTests {
     }
 }
 
+
+@Suite("Errors that can grow")
+struct ErrorCodeTests {
+    @Test("named ServiceError codes carry their ISO 9506 class and code, and match whatever a server adds")
+    func namedServiceErrors() {
+        #expect(MMSServiceError.objectNonExistent.errorClass == .access && MMSServiceError.objectNonExistent.codeName == "object-non-existent")
+        #expect(MMSServiceError.pduSize.description == "service: pdu-size")
+        #expect(MMSServiceError.fileNonExistent.codeName == "file-non-existent")
+        #expect(MMSServiceError.preemptTimeout.errorClass == .servicePreempt && MMSServiceError.preemptTimeout.codeName == "timeout")
+        let received = MMSServiceError(errorClass: .definition, code: 5, additionalCode: 7, additionalDescription: "taken")
+        switch received {
+        case .objectUndefined: Issue.record("matched the wrong code")
+        case .objectExists: break
+        default: Issue.record("did not match object-exists")
+        }
+        #expect(received.matches(.objectExists) && received != .objectExists)
+    }
+
+    @Test("MMSError is a code with details: compare the code, read what applies")
+    func mmsErrorCodes() {
+        let error = MMSError.serviceError(.objectAccessDenied)
+        #expect(error.code == .serviceError && error.serviceError == .objectAccessDenied)
+        #expect(MMSError.connectionClosed("peer abort").detail == "peer abort")
+        #expect(MMSError.pduTooLarge(size: 70_000, limit: 65_000).description.contains("70000"))
+        #expect(MMSError.requestTimeout.code != MMSError.connectTimeout.code)
+    }
+}

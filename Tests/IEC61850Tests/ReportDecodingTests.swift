@@ -53,7 +53,7 @@ struct ReportDecodingTests {
     ] as [([AccessResult], String)])
     func malformed(results: [AccessResult], field: String) {
         #expect { try Report(results: results) } throws: { error in
-            guard let error = error as? IEC61850Error, case .unexpectedResponse(let message) = error.kind else { return false }
+            guard let error = error as? IEC61850Error, error.code == .unexpectedResponse, let message = error.detail else { return false }
             return message.contains(field)
         }
     }

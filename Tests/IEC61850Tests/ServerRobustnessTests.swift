@@ -164,7 +164,7 @@ struct ServerRobustnessTests {
         let first = try await IEC61850Client.connect(host: "127.0.0.1", port: port)
         let second = try await IEC61850Client.connect(host: "127.0.0.1", port: port)
         let refused = await #expect(throws: IEC61850Error.self) { _ = try await IEC61850Client.connect(host: "127.0.0.1", port: port) }
-        if case .associationRejected(let reason)? = refused?.kind {
+        if refused?.code == .associationRejected, let reason = refused?.detail {
             #expect(reason.contains("transport disconnect"))
         } else {
             Issue.record("expected associationRejected, got \(String(describing: refused))")
@@ -246,7 +246,7 @@ struct ServerLifecycleTests {
         _ = try await client.identify()
         await server.shutdown()
         let error = await #expect(throws: IEC61850Error.self) { _ = try await client.identify() }
-        if case .connectionClosed? = error?.kind {} else { Issue.record("expected connectionClosed, got \(String(describing: error))") }
+        if error?.code == .connectionClosed {} else { Issue.record("expected connectionClosed, got \(String(describing: error))") }
         await #expect(throws: IEC61850Error.self) { _ = try await IEC61850Client.connect(host: "127.0.0.1", port: port) }
     }
 

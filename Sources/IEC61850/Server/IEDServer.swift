@@ -238,7 +238,7 @@ public final class IEDServer: Service, Sendable {
     }
 
     /// Why members cannot form a dataset, checked against the current model.
-    func checkMembers(_ variables: [MMSVariableSpecification]) -> (MMSServiceError.ErrorClass, Int64)? {
+    func checkMembers(_ variables: [MMSVariableSpecification]) -> MMSServiceError? {
         model.withLock { ServerServices.checkMembers(variables, model: $0, configuration: configuration) }
     }
 

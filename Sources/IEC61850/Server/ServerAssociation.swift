@@ -22,7 +22,7 @@ final class ServerAssociation: MMSServerAssociationDelegate {
 
     func respond(to request: MMSConfirmedRequest, invokeID: UInt32) -> MMSServerResponse {
         guard var current = state else {
-            return .now(.confirmedError(invokeID: invokeID, MMSServiceError(errorClass: .service, code: 0)))
+            return .now(.confirmedError(invokeID: invokeID, .primitivesOutOfSequence))
         }
         defer { state = current }
         return server.route(request, invokeID: invokeID, association: &current)

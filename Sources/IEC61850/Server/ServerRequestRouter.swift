@@ -79,9 +79,7 @@ extension IEDServer {
 
     /// Answers one confirmed request of `association`.
     func route(_ request: MMSConfirmedRequest, invokeID: UInt32, association: inout ServerAssociationState) -> MMSServerResponse {
-        func error(_ errorClass: MMSServiceError.ErrorClass, _ code: Int64) -> MMSServerResponse {
-            .now(.confirmedError(invokeID: invokeID, MMSServiceError(errorClass: errorClass, code: code)))
-        }
+        func error(_ serviceError: MMSServiceError) -> MMSServerResponse { .now(.confirmedError(invokeID: invokeID, serviceError)) }
         switch request {
         case .read(_, let access):
             let variables: [MMSVariableSpecification]
@@ -89,7 +87,7 @@ extension IEDServer {
             case .listOfVariables(let list): variables = list
             case .variableListName(let name):
                 // GetDataSetValues (IEC 61850-8-1 §13.3.3): the members' values in order, each its own success or failure.
-                guard let dataSet = DataSetName(name).flatMap({ resolve($0, lists: association.dataSets) }) else { return error(.access, 2) }
+                guard let dataSet = DataSetName(name).flatMap({ resolve($0, lists: association.dataSets) }) else { return error(.objectNonExistent) }
                 variables = dataSet.members
             }
             return read(variables, invokeID: invokeID)
@@ -100,7 +98,7 @@ extension IEDServer {
             case .listOfVariables(let list): variables = list
             case .variableListName(let name):
                 // SetDataSetValues (§13.3.4): each member under the same rules as a single write.
-                guard let dataSet = DataSetName(name).flatMap({ resolve($0, lists: association.dataSets) }) else { return error(.access, 2) }
+                guard let dataSet = DataSetName(name).flatMap({ resolve($0, lists: association.dataSets) }) else { return error(.objectNonExistent) }
                 variables = dataSet.members
             }
             guard variables.count == values.count else { return .now(.reject(.confirmedRequest(invokeID: invokeID, reason: 4))) }
@@ -108,7 +106,7 @@ extension IEDServer {
 
         case .getNamedVariableListAttributes(let name):
             // GetDataSetDirectory (§13.3.5): configured datasets are not deletable, client-created ones are.
-            guard let dataSet = DataSetName(name).flatMap({ resolve($0, lists: association.dataSets) }) else { return error(.access, 2) }
+            guard let dataSet = DataSetName(name).flatMap({ resolve($0, lists: association.dataSets) }) else { return error(.objectNonExistent) }
             return .now(.confirmedResponse(invokeID: invokeID, .getNamedVariableListAttributes(deletable: dataSet.isDeletable, variables: dataSet.members)))
 
         case .getNameList(.namedVariableList, .association, let continueAfter):
@@ -117,9 +115,9 @@ extension IEDServer {
 
         case .defineNamedVariableList(.aaSpecific(let name), let variables):
             // CreateDataSet (§13.3.6), association-specific.
-            guard association.dataSets[name] == nil else { return error(.definition, 5) }  // object-exists
-            guard association.dataSets.count < configuration.maxAssociationDataSets else { return error(.resource, 4) }
-            if let refusal = checkMembers(variables) { return error(refusal.0, refusal.1) }
+            guard association.dataSets[name] == nil else { return error(.objectExists) }
+            guard association.dataSets.count < configuration.maxAssociationDataSets else { return error(.capabilityUnavailable) }
+            if let refusal = checkMembers(variables) { return error(refusal) }
             association.dataSets[name] = variables
             return .now(.confirmedResponse(invokeID: invokeID, .defineNamedVariableList))
 

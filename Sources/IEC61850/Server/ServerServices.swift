@@ -50,9 +50,7 @@ enum ServerServices {
     /// the request router, `IEDServer.route`).
     static func respond(to request: MMSConfirmedRequest, invokeID: UInt32, model: inout ServedModel,
                         configuration: IEDServerConfiguration, maxPDUSize: Int) -> MMSPDU {
-        func error(_ errorClass: MMSServiceError.ErrorClass, _ code: Int64) -> MMSPDU {
-            .confirmedError(invokeID: invokeID, MMSServiceError(errorClass: errorClass, code: code))
-        }
+        func error(_ serviceError: MMSServiceError) -> MMSPDU { .confirmedError(invokeID: invokeID, serviceError) }
         switch request {
         case .identify:
             let identity = configuration.identity
@@ -64,24 +62,24 @@ enum ServerServices {
             case (.domain, .vmd):
                 names = model.logicalDevices.map(\.name)
             case (.namedVariable, .domain(let domain)):
-                guard let device = model.logicalDevices.first(where: { $0.name == domain }) else { return error(.access, 2) }
+                guard let device = model.logicalDevices.first(where: { $0.name == domain }) else { return error(.objectNonExistent) }
                 names = device.logicalNodes.flatMap(\.mmsNames)
             case (.namedVariableList, .domain(let domain)):
-                guard model.logicalDevices.contains(where: { $0.name == domain }) else { return error(.access, 2) }
+                guard model.logicalDevices.contains(where: { $0.name == domain }) else { return error(.objectNonExistent) }
                 names = model.dataSets.filter { $0.domain == domain }.map(\.name)
             case (.journal, .domain(let domain)):
-                guard model.logicalDevices.contains(where: { $0.name == domain }) else { return error(.access, 2) }
+                guard model.logicalDevices.contains(where: { $0.name == domain }) else { return error(.objectNonExistent) }
                 names = []
             case (.namedVariableList, .association), (.namedVariable, .vmd), (.namedVariableList, .vmd), (.journal, .vmd):
                 names = []
             default:
-                return error(.access, 1)
+                return error(.objectAccessUnsupported)
             }
             return .confirmedResponse(invokeID: invokeID, page(names, continueAfter: continueAfter, maxPDUSize: maxPDUSize))
 
         case .getVariableAccessAttributes(let name):
             guard case .domainSpecific(let domain, let item) = name, let found = model.find(domain: domain, item: item) else {
-                return error(.access, 2)
+                return error(.objectNonExistent)
             }
             return .confirmedResponse(invokeID: invokeID, .getVariableAccessAttributes(deletable: false, type: found.type))
 
@@ -91,23 +89,23 @@ enum ServerServices {
             guard parts.count == 2, !parts[1].isEmpty,
                   let device = model.logicalDevices.first(where: { $0.name == domain }),
                   device.logicalNodes.contains(where: { $0.name == parts[0] }) else {
-                return error(.definition, 1)  // object-undefined: no such LD or LN
+                return error(.objectUndefined)  // no such LD or LN
             }
-            guard model.dataSet(domain: domain, name: item) == nil else { return error(.definition, 5) }  // object-exists
-            guard model.dataSets.count(where: \.isDeletable) < configuration.maxClientDataSets else { return error(.resource, 4) }  // capability-unavailable
-            if let refusal = checkMembers(variables, model: model, configuration: configuration) { return error(refusal.0, refusal.1) }
+            guard model.dataSet(domain: domain, name: item) == nil else { return error(.objectExists) }
+            guard model.dataSets.count(where: \.isDeletable) < configuration.maxClientDataSets else { return error(.capabilityUnavailable) }
+            if let refusal = checkMembers(variables, model: model, configuration: configuration) { return error(refusal) }
             model.dataSets.append(ServedDataSet(domain: domain, name: item, members: variables, isDeletable: true))
             return .confirmedResponse(invokeID: invokeID, .defineNamedVariableList)
 
         case .defineNamedVariableList:
-            return error(.definition, 3)  // type-unsupported: VMD-specific lists are not IEC 61850 datasets
+            return error(.typeUnsupported)  // VMD-specific lists are not IEC 61850 datasets
 
         case .unsupported:
             return .reject(.confirmedRequest(invokeID: invokeID, reason: 1))
 
         case .read, .write, .getNamedVariableListAttributes, .deleteNamedVariableList:
             // Dataset names and per-variable routing are the request router's (`IEDServer.route`); it never sends these here.
-            return error(.service, 5)
+            return error(.serviceOther)
         }
     }
 
@@ -132,12 +130,12 @@ enum ServerServices {
     /// Why members cannot form a dataset (an MMS ServiceError class and code), or `nil` when they can: 1 to
     /// `maxDataSetMembers` members, each an existing data object or attribute with an FC (alternate access included).
     static func checkMembers(_ variables: [MMSVariableSpecification], model: ServedModel,
-                             configuration: IEDServerConfiguration) -> (MMSServiceError.ErrorClass, Int64)? {
-        guard !variables.isEmpty, variables.count <= configuration.maxDataSetMembers else { return (.definition, 6) }  // object-attribute-inconsistent
+                             configuration: IEDServerConfiguration) -> MMSServiceError? {
+        guard !variables.isEmpty, variables.count <= configuration.maxDataSetMembers else { return .objectAttributeInconsistent }
         for variable in variables {
             guard case .domainSpecific(let domain, let item) = variable.name, let found = model.find(domain: domain, item: item),
-                  found.path.count >= 2 else { return (.definition, 1) }  // object-undefined (an FC and a DO at least)
-            if let access = variable.alternateAccess, select((found.type, found.value), access.path[...]) == nil { return (.definition, 1) }
+                  found.path.count >= 2 else { return .objectUndefined }  // an FC and a DO at least
+            if let access = variable.alternateAccess, select((found.type, found.value), access.path[...]) == nil { return .objectUndefined }
         }
         return nil
     }

@@ -161,7 +161,7 @@ package final class MMSServerChannelHandler: ChannelInboundHandler {
     package static func encode(_ answer: MMSPDU, invokeID: UInt32, maxPDUSize: Int) -> [UInt8] {
         let encoded = answer.encoded()
         guard encoded.count > maxPDUSize else { return encoded }
-        return MMSPDU.confirmedError(invokeID: invokeID, MMSServiceError(errorClass: .service, code: 3)).encoded()
+        return MMSPDU.confirmedError(invokeID: invokeID, .pduSize).encoded()
     }
 
     /// Sends encoded PDUs handed in from elsewhere, if the association is still open.
