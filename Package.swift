@@ -14,6 +14,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "IEC61850", targets: ["IEC61850"]),
+        .library(name: "IEC61850Client", targets: ["IEC61850Client"]),
+        .library(name: "IEC61850Server", targets: ["IEC61850Server"]),
         .library(name: "IEC61850MMS", targets: ["IEC61850MMS"]),
         .library(name: "IEC61850Model", targets: ["IEC61850Model"]),
         .library(name: "IEC61850Codec", targets: ["IEC61850Codec"]),
@@ -54,16 +56,36 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
-            name: "IEC61850",
+            // The ACSI vocabulary the client and the server share: errors, typed values, dataset and report options.
+            name: "IEC61850ACSI",
+            dependencies: ["IEC61850Model", "IEC61850MMS"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "IEC61850Client",
             dependencies: [
-                "IEC61850Model",
-                "IEC61850MMS",
+                "IEC61850ACSI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "IEC61850Server",
+            dependencies: [
+                "IEC61850ACSI",
                 "IEC61850SCL",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            // The umbrella: client, server and the layers below, re-exported.
+            name: "IEC61850",
+            dependencies: ["IEC61850Client", "IEC61850Server"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -99,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "IEC61850Tests",
             dependencies: [
-                "IEC61850", "IEC61850MMS", "IEC61850SCL",
+                "IEC61850", "IEC61850Client", "IEC61850Server", "IEC61850MMS", "IEC61850SCL",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -1,5 +1,4 @@
-// The IEC61850 module re-exports the model, MMS and SCL layers so `import IEC61850` is enough.
+// The umbrella: `import IEC61850` brings the client, the server and (re-exported) the MMS, model and SCL layers.
 
-@_exported import IEC61850MMS
-@_exported import IEC61850Model
-@_exported import IEC61850SCL
+@_exported public import IEC61850Client
+@_exported public import IEC61850Server

@@ -1,7 +1,8 @@
 // The report control block machine on a virtual clock: buffer time, integrity period, GI, BRCB buffering, overflow and
 // resynchronisation, ResvTms — no sockets, no sleeps, no wall-clock tolerances.
 
-@testable import IEC61850
+import IEC61850
+@testable import IEC61850Server
 import Testing
 
 /// Drives a `ReportControlMachine` as the server's `ReportEngine` does, on a clock only the test moves.

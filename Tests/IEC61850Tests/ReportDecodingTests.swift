@@ -1,6 +1,7 @@
 // Report decoding and delivery, without sockets.
 
-@testable import IEC61850
+import IEC61850
+@testable import IEC61850Client
 import Testing
 
 @Suite("Report decoding")

@@ -1,6 +1,7 @@
 // The server's partial-packet deadline, on an embedded channel with a virtual clock.
 
-@testable import IEC61850
+import IEC61850
+@testable import IEC61850Server
 import IEC61850MMS
 import Logging
 import NIOCore

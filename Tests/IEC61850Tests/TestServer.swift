@@ -1,6 +1,7 @@
 // Starting an IEDServer for a test on a free loopback port.
 
-@testable import IEC61850
+import IEC61850
+@testable import IEC61850Server
 import Logging
 
 /// Starts a server for `model` on port 0 (after `configure` adjusts its configuration) and returns it with its port.

@@ -1,7 +1,8 @@
 // Reports from our server (unbuffered report control blocks from SCL or code) to real clients.
 
 import Foundation
-@testable import IEC61850
+import IEC61850
+@testable import IEC61850Server
 import Testing
 
 @Suite("Reports: real clients against our server", .serialized, .timeLimit(.minutes(3)))

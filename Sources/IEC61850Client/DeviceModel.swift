@@ -54,23 +54,6 @@ public struct DataDirectoryEntry: Sendable, Hashable {
     }
 }
 
-/// Vendor, model and revision of a server (MMS Identify, ISO 9506-2 §10.3).
-public struct DeviceIdentity: Sendable, Hashable {
-    /// The vendor name.
-    public var vendor: String
-    /// The model name.
-    public var model: String
-    /// The revision.
-    public var revision: String
-
-    /// Creates an identity.
-    public init(vendor: String, model: String, revision: String) {
-        self.vendor = vendor
-        self.model = model
-        self.revision = revision
-    }
-}
-
 /// A logical node as discovered: its name and its MMS type, whose top-level components are the FCs.
 public struct LogicalNodeModel: Sendable, Hashable {
     /// The LN name, e.g. `GGIO1`.

@@ -79,7 +79,7 @@ public struct IEC61850Error: Error, Sendable, CustomStringConvertible {
     }
 
     /// How the library builds errors: a code with its detail.
-    enum Cause {
+    package enum Cause {
         case connectionFailed(String)
         case connectTimeout
         case associationRejected(String)
@@ -97,7 +97,7 @@ public struct IEC61850Error: Error, Sendable, CustomStringConvertible {
         case cancelled
     }
 
-    init(_ cause: Cause, operation: String, object: String? = nil) {
+    package init(_ cause: Cause, operation: String, object: String? = nil) {
         switch cause {
         case .connectionFailed(let why): self.init(.connectionFailed, operation: operation, object: object, detail: why)
         case .connectTimeout: self.init(.connectTimeout, operation: operation, object: object)
@@ -130,7 +130,7 @@ public struct IEC61850Error: Error, Sendable, CustomStringConvertible {
         }
     }
 
-    init(mms error: MMSError, operation: String, object: String? = nil) {
+    package init(mms error: MMSError, operation: String, object: String? = nil) {
         let codes: [MMSError.Code: Code] = [
             .connectionFailed: .connectionFailed, .connectTimeout: .connectTimeout, .associationRejected: .associationRejected,
             .requestTimeout: .timeout, .connectionClosed: .connectionClosed, .serviceError: .serviceError, .rejected: .rejected,
