@@ -45,7 +45,14 @@ public struct ObjectReference: Sendable, Hashable, CustomStringConvertible, Expr
     /// `LD/LN.DO.DA`.
     public var description: String {
         guard !logicalNode.isEmpty else { return logicalDevice }
-        return ([logicalDevice + "/" + logicalNode] + path).joined(separator: ".")
+        var text = logicalDevice
+        text.append("/")
+        text.append(logicalNode)
+        for name in path {
+            text.append(".")
+            text.append(name)
+        }
+        return text
     }
 
     /// The reference one level down.
@@ -57,10 +64,17 @@ public struct ObjectReference: Sendable, Hashable, CustomStringConvertible, Expr
     /// The MMS item name for this reference under a functional constraint: `LN$FC$DO$DA`
     /// (IEC 61850-8-1 §10.3). Without an FC only `LN` is meaningful, giving the whole LN variable.
     public func mmsItemName(fc: FunctionalConstraint?) -> String {
-        var parts = [logicalNode]
-        if let fc { parts.append(fc.rawValue) }
-        parts.append(contentsOf: path)
-        return parts.joined(separator: "$")
+        var item = logicalNode
+        item.reserveCapacity(path.reduce(logicalNode.utf8.count + 3) { $0 + $1.utf8.count + 1 })
+        if let fc {
+            item.append("$")
+            item.append(fc.rawValue)
+        }
+        for name in path {
+            item.append("$")
+            item.append(name)
+        }
+        return item
     }
 
     /// Builds a reference from an MMS domain and item name (`LN$FC$DO$DA`), returning the FC when present.

@@ -151,16 +151,19 @@ public final class IEDServer: Service, Sendable {
     /// - Throws: ``IEC61850Error`` with `dataAccess(.objectNonExistent)` for an unknown reference, or
     ///   `dataAccess(.typeInconsistent)` when the value does not fit the attribute's type.
     public func update(_ reference: ObjectReference, fc: FunctionalConstraint, to value: MMSValue) throws(IEC61850Error) {
-        let object = "\(reference) [\(fc)]"
-        let result: Result<ValueChange, DataAccessError> = model.withLock { model in
+        let describe = !changeBus.isIdle
+        let result: Result<ValueChange?, DataAccessError> = model.withLock { model in
             guard let location = model.find(reference, fc: fc) else { return .failure(.objectNonExistent) }
             guard location.type.accepts(value) else { return .failure(.typeInconsistent) }
             model.set(value, at: location)
+            // Nobody listens for changes (no control blocks): no need to describe this one.
+            guard describe else { return .success(nil) }
             return .success(changeBus.change(domain: reference.logicalDevice, item: reference.mmsItemName(fc: fc), old: location.value, new: value))
         }
         switch result {
-        case .failure(let error): throw IEC61850Error(.dataAccess(error), operation: "update", object: object)
-        case .success(let change): changeBus.publish([change], server: self)
+        case .failure(let error): throw IEC61850Error(.dataAccess(error), operation: "update", object: "\(reference) [\(fc)]")
+        case .success(let change?): changeBus.publish([change], server: self)
+        case .success(nil): break
         }
     }
 

@@ -85,6 +85,23 @@ public struct ServedLogicalNode: Sendable, Hashable {
         Self.set(newValue, in: &value, type: type, path: path)
     }
 
+    /// Replaces the value at a path of component indices (as ``ServedModel/find(domain:item:)`` gives them).
+    mutating func setValue(_ newValue: MMSValue, atIndices indices: ArraySlice<Int>) {
+        Self.set(newValue, in: &value, indices: indices)
+    }
+
+    private static func set(_ newValue: MMSValue, in value: inout MMSValue, indices: ArraySlice<Int>) {
+        guard let index = indices.first else {
+            value = newValue
+            return
+        }
+        guard case .structure(var values) = value, values.indices.contains(index) else { return }
+        // Let go of the enum's reference to the array first, so the array is unique and changes in place.
+        value = .boolean(false)
+        set(newValue, in: &values[index], indices: indices.dropFirst())
+        value = .structure(values)
+    }
+
     private static func set(_ newValue: MMSValue, in value: inout MMSValue, type: MMSTypeSpecification, path: ArraySlice<String>) -> Bool {
         guard let name = path.first else {
             value = newValue
@@ -169,34 +186,53 @@ public struct ServedModel: Sendable, Hashable {
         dataSets.first { $0.domain == domain && $0.name == name }
     }
 
-    /// Where an MMS variable lives and what it is: the LD and LN indices, the component path below the
-    /// LN, and the type and value found there.
+    /// Where an MMS variable lives and what it is: the LD and LN indices, the component indices below the LN (the
+    /// first selects the FC), the FC, and the type and value found there.
     struct Location {
         let device: Int
         let node: Int
-        let path: ArraySlice<String>
+        let indices: [Int]
+        /// The functional constraint, when the location is at or below an FC.
+        let fc: FunctionalConstraint?
         let type: MMSTypeSpecification
         let value: MMSValue
     }
 
-    /// Finds the MMS variable `item` (`LN$FC$…`) in `domain`; `nil` when it does not exist.
+    /// Finds the MMS variable `item` (`LN$FC$…`) in `domain`; `nil` when it does not exist. Names are compared as
+    /// they are read from `item`: nothing is split into new strings.
     func find(domain: String, item: String) -> Location? {
-        let parts = item.split(separator: "$", omittingEmptySubsequences: false).map(String.init)
-        guard let ln = parts.first,
-              let device = logicalDevices.firstIndex(where: { $0.name == domain }),
-              let node = logicalDevices[device].logicalNodes.firstIndex(where: { $0.name == ln }),
-              let found = logicalDevices[device].logicalNodes[node].lookup(parts.dropFirst()) else { return nil }
-        return Location(device: device, node: node, path: parts.dropFirst(), type: found.type, value: found.value)
+        var names = item.split(separator: "$", omittingEmptySubsequences: false)[...]
+        guard let ln = names.popFirst() else { return nil }
+        return find(domain: domain, node: ln, names)
     }
 
-    /// Finds the attribute `reference` under `fc`.
+    /// Finds the attribute `reference` under `fc`, walking its names directly.
     func find(_ reference: ObjectReference, fc: FunctionalConstraint) -> Location? {
-        find(domain: reference.logicalDevice, item: reference.mmsItemName(fc: fc))
+        find(domain: reference.logicalDevice, node: reference.logicalNode[...], CollectionOfOne(fc.rawValue[...]).lazy + reference.path.lazy.map { $0[...] })
+    }
+
+    private func find<Names: Sequence<Substring>>(domain: String, node ln: Substring, _ names: Names) -> Location? {
+        guard let device = logicalDevices.firstIndex(where: { $0.name == domain }),
+              let node = logicalDevices[device].logicalNodes.firstIndex(where: { $0.name == ln }) else { return nil }
+        let served = logicalDevices[device].logicalNodes[node]
+        var type = served.type
+        var value = served.value
+        var indices: [Int] = []
+        var fc: FunctionalConstraint?
+        for name in names {
+            guard case .structure(let components, _) = type, case .structure(let values) = value,
+                  let index = components.firstIndex(where: { $0.name == name }), index < values.count else { return nil }
+            if indices.isEmpty { fc = FunctionalConstraint(rawValue: components[index].name) }
+            indices.append(index)
+            type = components[index].type
+            value = values[index]
+        }
+        return Location(device: device, node: node, indices: indices, fc: fc, type: type, value: value)
     }
 
     /// Stores `value` at a location found by ``find(domain:item:)``.
     mutating func set(_ value: MMSValue, at location: Location) {
-        logicalDevices[location.device].logicalNodes[location.node].setValue(value, at: location.path)
+        logicalDevices[location.device].logicalNodes[location.node].setValue(value, atIndices: location.indices[...])
     }
 }
 

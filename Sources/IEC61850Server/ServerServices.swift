@@ -134,7 +134,7 @@ enum ServerServices {
         guard !variables.isEmpty, variables.count <= configuration.maxDataSetMembers else { return .objectAttributeInconsistent }
         for variable in variables {
             guard case .domainSpecific(let domain, let item) = variable.name, let found = model.find(domain: domain, item: item),
-                  found.path.count >= 2 else { return .objectUndefined }  // an FC and a DO at least
+                  found.indices.count >= 2 else { return .objectUndefined }  // an FC and a DO at least
             if let access = variable.alternateAccess, select((found.type, found.value), access.path[...]) == nil { return .objectUndefined }
         }
         return nil
@@ -154,8 +154,7 @@ enum ServerServices {
                               configuration: IEDServerConfiguration) -> Result<ServedModel.Location, DataAccessError> {
         guard case .domainSpecific(let domain, let item) = variable.name, variable.alternateAccess == nil,
               let found = model.find(domain: domain, item: item) else { return .failure(.objectNonExistent) }
-        guard let fcName = found.path.first, let fc = FunctionalConstraint(rawValue: fcName),
-              configuration.writeAccess.writable.contains(fc) else { return .failure(.objectAccessDenied) }
+        guard let fc = found.fc, configuration.writeAccess.writable.contains(fc) else { return .failure(.objectAccessDenied) }
         guard found.type.accepts(value) else { return .failure(.typeInconsistent) }
         return .success(found)
     }

@@ -318,4 +318,23 @@ struct ReportControlMachineTests {
         #expect((h.sent.first?.segments ?? 0) >= 2)
         #expect(h.sent.first?.report.subSequenceNumber == 0 && h.sent.first?.report.moreSegmentsFollow == true)
     }
+
+    @Test("a timer that fires after it was cancelled or replaced changes nothing")
+    func staleTimersIgnored() {
+        var h = MachineHarness(buffered: true)
+        h.associate(idA)
+        h.write("IntgPd", .unsigned(1_000), by: idA)
+        h.write("ResvTms", .integer(5), by: idA)
+        h.write("RptEna", .boolean(true), by: idA)
+        h.write("RptEna", .boolean(false), by: idA)
+        let read: ReportValueReader = { $0.map { _ in .success(.boolean(false)) } }
+        #expect(h.machine.timerFired(ReportTimer(block: 0, kind: .integrity), now: h.now, read: read).isEmpty)
+        #expect(h.machine.timerFired(ReportTimer(block: 0, kind: .bufferTime), now: h.now, read: read).isEmpty)
+        h.release(idA)
+        // The reservation runs until 5 s from now: an early fire does not free the block.
+        #expect(h.machine.timerFired(ReportTimer(block: 0, kind: .reservation), now: h.now, read: read).isEmpty)
+        #expect(h.attribute("ResvTms") == .integer(5))
+        #expect(h.machine.timerFired(ReportTimer(block: 7, kind: .integrity), now: h.now, read: read).isEmpty)
+        #expect(h.sent.isEmpty)
+    }
 }

@@ -121,6 +121,32 @@ struct DataSetServerInteropTests {
         }
     }
 
+    @Test("a persistent dataset a report control block reports cannot be deleted (libiec61850's client); once free it can")
+    func datasetInUseStays() async throws {
+        var model = DemoIED.model()
+        let ld = DemoIED.logicalDevice
+        try model.addDataSet("\(ld)/LLN0.Events", members: [DataSetMember("\(ld)/GGIO1.Ind1.stVal", fc: .ST)])
+        try model.addReportControl(ServedReportControl(domain: ld, logicalNode: "LLN0", name: "rcb01", reportID: "r", dataSet: "\(ld)/LLN0$Events"))
+        try await IEC61850Tests.withServer(model) { _, port in
+            let ref = "\(ld)/LLN0.Dyn"
+            let created = try await offload { try runPeerClient(.libiec, port: port, ["createds", ref, "\(ld)/GGIO1.AnIn1.mag.f[MX]"]) }
+            #expect(created.status == 0, "\(created.json)")
+            let rcb: ReportControlBlockReference = "\(ld)/LLN0.RP.rcb01"
+            try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
+                try await client.setReportControlBlock(rcb, ReportSettings(dataSet: "\(ld)/LLN0$Dyn"))
+            }
+            let refused = try await offload { try runPeerClient(.libiec, port: port, ["deleteds", ref]) }
+            #expect(refused.json["ok"] as? Bool != true, "\(refused.json)")
+            let still = try await offload { try runPeerClient(.libiec, port: port, ["dsvalues", ref]) }
+            #expect(still.status == 0, "the dataset is still there: \(still.json)")
+            try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
+                try await client.setReportControlBlock(rcb, ReportSettings(dataSet: "\(ld)/LLN0$Events"))
+            }
+            let deleted = try await offload { try runPeerClient(.libiec, port: port, ["deleteds", ref]) }
+            #expect(deleted.status == 0 && deleted.json["ok"] as? Bool == true, "\(deleted.json)")
+        }
+    }
+
     @Test("libiec61850's client is refused a dataset with a member that does not exist, or a name that is taken")
     func libiecRefused() async throws {
         try await withServer { _, port in
