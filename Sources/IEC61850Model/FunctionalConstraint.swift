@@ -8,9 +8,18 @@ public struct FunctionalConstraint: RawRepresentable, Sendable, Hashable, Codabl
 
     /// Creates a functional constraint from its code (upper-cased); `nil` unless it is two letters.
     public init?(rawValue: String) {
-        let upper = rawValue.uppercased()
-        guard upper.count == 2, upper.allSatisfy({ $0.isASCII && $0.isLetter }) else { return nil }
-        self.rawValue = upper
+        // Two ASCII letters, upper-cased: checked on the octets (this runs for every variable a server looks up).
+        var octets = rawValue.utf8.makeIterator()
+        guard let first = octets.next(), let second = octets.next(), octets.next() == nil else { return nil }
+        func upper(_ octet: UInt8) -> UInt8? {
+            switch octet {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): octet
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): octet - 0x20
+            default: nil
+            }
+        }
+        guard let upperFirst = upper(first), let upperSecond = upper(second) else { return nil }
+        self.rawValue = upperFirst == first && upperSecond == second ? rawValue : String(decoding: [upperFirst, upperSecond], as: UTF8.self)
     }
 
     private init(code: String) { rawValue = code }

@@ -203,26 +203,28 @@ public struct ServedModel: Sendable, Hashable {
     func find(domain: String, item: String) -> Location? {
         var names = item.split(separator: "$", omittingEmptySubsequences: false)[...]
         guard let ln = names.popFirst() else { return nil }
-        return find(domain: domain, node: ln, names)
+        return find(domain: domain, node: ln, names, fc: nil)
     }
 
     /// Finds the attribute `reference` under `fc`, walking its names directly.
     func find(_ reference: ObjectReference, fc: FunctionalConstraint) -> Location? {
-        find(domain: reference.logicalDevice, node: reference.logicalNode[...], CollectionOfOne(fc.rawValue[...]).lazy + reference.path.lazy.map { $0[...] })
+        find(domain: reference.logicalDevice, node: reference.logicalNode[...], CollectionOfOne(fc.rawValue[...]).lazy + reference.path.lazy.map { $0[...] },
+             fc: fc)
     }
 
-    private func find<Names: Sequence<Substring>>(domain: String, node ln: Substring, _ names: Names) -> Location? {
+    /// Walks `names` below the LN `ln`; `known` is the FC when the caller knows it (the first name).
+    private func find<Names: Sequence<Substring>>(domain: String, node ln: Substring, _ names: Names, fc known: FunctionalConstraint?) -> Location? {
         guard let device = logicalDevices.firstIndex(where: { $0.name == domain }),
               let node = logicalDevices[device].logicalNodes.firstIndex(where: { $0.name == ln }) else { return nil }
         let served = logicalDevices[device].logicalNodes[node]
         var type = served.type
         var value = served.value
         var indices: [Int] = []
-        var fc: FunctionalConstraint?
+        var fc = known
         for name in names {
             guard case .structure(let components, _) = type, case .structure(let values) = value,
                   let index = components.firstIndex(where: { $0.name == name }), index < values.count else { return nil }
-            if indices.isEmpty { fc = FunctionalConstraint(rawValue: components[index].name) }
+            if indices.isEmpty, fc == nil { fc = FunctionalConstraint(rawValue: components[index].name) }
             indices.append(index)
             type = components[index].type
             value = values[index]

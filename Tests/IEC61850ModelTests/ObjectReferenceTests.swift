@@ -40,6 +40,9 @@ struct ObjectReferenceTests {
         #expect(FunctionalConstraint(rawValue: "mx") == .MX)
         #expect(FunctionalConstraint(rawValue: "MXX") == nil)
         #expect(FunctionalConstraint(rawValue: "1A") == nil)
+        #expect(FunctionalConstraint(rawValue: "sT")?.rawValue == "ST")
+        #expect(FunctionalConstraint(rawValue: "ß") == nil && FunctionalConstraint(rawValue: "É") == nil && FunctionalConstraint(rawValue: "") == nil)
+        #expect(FunctionalConstraint(rawValue: "M") == nil && FunctionalConstraint(rawValue: "M$") == nil)
     }
 }
 
