@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "IEC61850", targets: ["IEC61850"]),
         .library(name: "IEC61850Client", targets: ["IEC61850Client"]),
         .library(name: "IEC61850Server", targets: ["IEC61850Server"]),
+        .library(name: "IEC61850Demo", targets: ["IEC61850Demo"]),
         .library(name: "IEC61850MMS", targets: ["IEC61850MMS"]),
         .library(name: "IEC61850Model", targets: ["IEC61850Model"]),
         .library(name: "IEC61850Codec", targets: ["IEC61850Codec"]),
@@ -88,10 +89,17 @@ let package = Package(
             dependencies: ["IEC61850Client", "IEC61850Server"],
             swiftSettings: strictSettings
         ),
+        .target(
+            // The demo IED of the CLI, the tests and the benchmarks (not part of the umbrella).
+            name: "IEC61850Demo",
+            dependencies: ["IEC61850Server"],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "IEC61850CLI",
             dependencies: [
                 "IEC61850",
+                "IEC61850Demo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -121,7 +129,7 @@ let package = Package(
         .testTarget(
             name: "IEC61850Tests",
             dependencies: [
-                "IEC61850", "IEC61850Client", "IEC61850Server", "IEC61850MMS", "IEC61850SCL",
+                "IEC61850", "IEC61850Client", "IEC61850Server", "IEC61850Demo", "IEC61850MMS", "IEC61850SCL",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -20,6 +20,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "IEC61850", package: "swift-iec61850"),
                 .product(name: "IEC61850SCL", package: "swift-iec61850"),
+                .product(name: "IEC61850Demo", package: "swift-iec61850"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

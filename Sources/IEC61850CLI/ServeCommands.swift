@@ -3,6 +3,7 @@
 import ArgumentParser
 import Dispatch
 import IEC61850
+import IEC61850Demo
 import Synchronization
 #if canImport(Glibc)
 import Glibc

@@ -277,7 +277,9 @@ public struct LPL: DataObjectDefinition {
     public let dataObject: DataObject
     /// `vendor`, `swRev`, `d` (DC); in LLN0 also `configRev` (DC).
     public init(_ name: String = "NamPlt", vendor: String, swRev: String, d: String = "", configRev: String? = nil) {
-        var attributes = CDC.lpl(name, vendor: vendor, swRev: swRev, d: d)
+        var attributes = [A(.DC, [name, "vendor"], CDC.visString255, .visibleString(vendor)),
+                          A(.DC, [name, "swRev"], CDC.visString255, .visibleString(swRev)),
+                          A(.DC, [name, "d"], CDC.visString255, .visibleString(d))]
         if let configRev { attributes.append(A(.DC, [name, "configRev"], CDC.visString255, .visibleString(configRev))) }
         dataObject = DataObject(name: name, attributes: attributes)
     }
@@ -289,7 +291,7 @@ public struct DPL: DataObjectDefinition {
     public let dataObject: DataObject
     /// `vendor` and optionally `hwRev`, `swRev`, `serNum`, `model` (DC).
     public init(_ name: String = "PhyNam", vendor: String, hwRev: String? = nil, swRev: String? = nil, serialNumber: String? = nil, model: String? = nil) {
-        var attributes = CDC.dpl(name, vendor: vendor)
+        var attributes = [A(.DC, [name, "vendor"], CDC.visString255, .visibleString(vendor))]
         for (field, value) in [("hwRev", hwRev), ("swRev", swRev), ("serNum", serialNumber), ("model", model)] {
             if let value { attributes.append(A(.DC, [name, field], CDC.visString255, .visibleString(value))) }
         }

@@ -4,6 +4,7 @@
 import Glibc
 #endif
 import IEC61850
+import IEC61850Demo
 import IEC61850MMS
 import Logging
 import ServiceLifecycle

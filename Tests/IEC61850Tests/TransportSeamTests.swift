@@ -2,6 +2,7 @@
 // application's in front of MMS on every connection (where TLS goes).
 
 import IEC61850
+import IEC61850Demo
 import NIOCore
 import NIOPosix
 import Synchronization

@@ -4,6 +4,7 @@
 import Benchmark
 import Foundation
 import IEC61850
+import IEC61850Demo
 import IEC61850SCL
 import NIOPosix
 import SwiftASN1

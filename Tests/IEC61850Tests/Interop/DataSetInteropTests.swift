@@ -3,6 +3,7 @@
 
 import Foundation
 import IEC61850
+import IEC61850Demo
 import Testing
 
 @Suite("Datasets: our client against real servers", .serialized, .timeLimit(.minutes(3)))

@@ -2,6 +2,7 @@
 
 import Foundation
 import IEC61850
+import IEC61850Demo
 @testable import IEC61850Server
 import Testing
 

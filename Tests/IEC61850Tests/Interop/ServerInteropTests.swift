@@ -2,6 +2,7 @@
 
 import Foundation
 import IEC61850
+import IEC61850Demo
 import Testing
 
 func withDemoServer<T: Sendable>(_ body: (IEDServer, Int) async throws -> T) async throws -> T {
