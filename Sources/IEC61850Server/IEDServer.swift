@@ -79,6 +79,7 @@ public final class IEDServer: Service, Sendable {
 
     /// Binds and starts accepting associations.
     public func start() async throws {
+        reportEngine.resume(server: self)  // after a shutdown: the control blocks' timers run again
         let channel = try await ServerBootstrap(group: transport.eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -145,20 +146,20 @@ public final class IEDServer: Service, Sendable {
     }
 
     private let associationChannels = Mutex<[ObjectIdentifier: any Channel]>([:])
+    private let associationCounter = Atomic<UInt64>(0)
+
+    /// A fresh association identity.
+    func nextAssociationID() -> ServerAssociationID {
+        ServerAssociationID(rawValue: associationCounter.wrappingAdd(1, ordering: .relaxed).newValue)
+    }
 
     /// Replaces an attribute's value (the application pushing process data).
     ///
     /// - Throws: ``IEC61850Error`` with `dataAccess(.objectNonExistent)` for an unknown reference, or
     ///   `dataAccess(.typeInconsistent)` when the value does not fit the attribute's type.
     public func update(_ reference: ObjectReference, fc: FunctionalConstraint, to value: MMSValue) throws(IEC61850Error) {
-        let describe = !changeBus.isIdle
-        let result: Result<ValueChange?, DataAccessError> = model.withLock { model in
-            guard let location = model.find(reference, fc: fc) else { return .failure(.objectNonExistent) }
-            guard location.type.accepts(value) else { return .failure(.typeInconsistent) }
-            model.set(value, at: location)
-            // Nobody listens for changes (no control blocks): no need to describe this one.
-            guard describe else { return .success(nil) }
-            return .success(changeBus.change(domain: reference.logicalDevice, item: reference.mmsItemName(fc: fc), old: location.value, new: value))
+        let result = model.withLock { model in
+            store(value, at: model.find(reference, fc: fc), in: &model, domain: reference.logicalDevice, item: reference.mmsItemName(fc: fc))
         }
         switch result {
         case .failure(let error): throw IEC61850Error(.dataAccess(error), operation: "update", object: "\(reference) [\(fc)]")
@@ -204,13 +205,18 @@ public final class IEDServer: Service, Sendable {
                 guard location.type.accepts(update.value) else { return (index, .typeInconsistent) }
                 locations.append(location)
             }
-            for (index, (update, location)) in zip(updates, locations).enumerated() {
+            guard !changeBus.isIdle else {
+                for (update, location) in zip(updates, locations) { model.set(update.value, at: location) }
+                return nil
+            }
+            // The value before is what an earlier update of the same batch left, if any.
+            var batch: [String: MMSValue] = [:]
+            for (update, location) in zip(updates, locations) {
                 model.set(update.value, at: location)
                 let item = update.reference.mmsItemName(fc: update.fc)
-                // The value before is what an earlier update of the same batch left, if any.
-                let earlier = updates[..<index].lastIndex { $0.reference == update.reference && $0.fc == update.fc }
-                changes.append(changeBus.change(domain: update.reference.logicalDevice, item: item,
-                                                old: earlier.map { updates[$0].value } ?? location.value, new: update.value))
+                let key = update.reference.logicalDevice + "/" + item
+                changes.append(changeBus.change(domain: update.reference.logicalDevice, item: item, old: batch[key] ?? location.value, new: update.value))
+                batch[key] = update.value
             }
             return nil
         }
@@ -231,13 +237,15 @@ public final class IEDServer: Service, Sendable {
     func withModel<T>(_ body: (inout ServedModel) -> T) -> T { model.withLock { body(&$0) } }
 
     /// Stores a client-written value (checked again: the model may have changed while a handler decided).
-    func store(_ value: MMSValue, domain: String, item: String) -> Result<ValueChange, DataAccessError> {
-        model.withLock { model in
-            guard let location = model.find(domain: domain, item: item) else { return .failure(.objectNonExistent) }
-            guard location.type.accepts(value) else { return .failure(.typeInconsistent) }
-            model.set(value, at: location)
-            return .success(changeBus.change(domain: domain, item: item, old: location.value, new: value))
-        }
+    /// Stores `value` at `location` (found in `model`, whose lock the caller holds) after the type check; the change
+    /// event when anything listens for changes. What `update` and client writes share.
+    func store(_ value: MMSValue, at location: ServedModel.Location?, in model: inout ServedModel, domain: String,
+               item: @autoclosure () -> String) -> Result<ValueChange?, DataAccessError> {
+        guard let location else { return .failure(.objectNonExistent) }
+        guard location.type.accepts(value) else { return .failure(.typeInconsistent) }
+        model.set(value, at: location)
+        guard !changeBus.isIdle else { return .success(nil) }
+        return .success(changeBus.change(domain: domain, item: item(), old: location.value, new: value))
     }
 
     /// Why members cannot form a dataset, checked against the current model.

@@ -89,7 +89,7 @@ struct ReportControlState: Sendable {
     var sequenceNumber: UInt16 = 0
     var triggerOptions: ReportTriggers
     var integrityPeriod: UInt32
-    var owner: ObjectIdentifier?
+    var owner: ServerAssociationID?
     var ownerAddress: [UInt8] = []
     let isBuffered: Bool
     /// BRCB: the EntryID of the last entry sent, or the one a client wrote to resume after.

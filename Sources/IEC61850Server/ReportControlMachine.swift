@@ -28,7 +28,7 @@ struct ReportTimer: Hashable, Sendable {
 /// What the report machine asks its driver to do, in order.
 enum ReportAction: Sendable {
     /// Send one report (its segments, each an encoded MMS PDU) to an association.
-    case send(association: ObjectIdentifier, pdus: [[UInt8]])
+    case send(association: ServerAssociationID, pdus: [[UInt8]])
     /// Arm `timer` to fire after `delay`, replacing it if armed.
     case schedule(ReportTimer, after: Duration)
     /// Disarm `timer`.
@@ -120,7 +120,7 @@ struct ReportControlMachine: Sendable {
     }
 
     private(set) var blocks: [Block]
-    private var associations: [ObjectIdentifier: Association] = [:]
+    private var associations: [ServerAssociationID: Association] = [:]
     /// Block index by `domain/LN$RP|BR$name`.
     private let index: [String: Int]
     /// The members of each block's configured dataset, as resolved at start (restored when an `@` dataset ends).
@@ -152,7 +152,7 @@ struct ReportControlMachine: Sendable {
 
     /// Whether a block reports the dataset `name` (`LD/LN$Name`, or `@Name` of `association`); such a dataset may not
     /// be deleted (IEC 61850-7-2 §13.3.7).
-    func isUsing(dataSet name: String, association: ObjectIdentifier? = nil) -> Bool {
+    func isUsing(dataSet name: String, association: ServerAssociationID? = nil) -> Bool {
         blocks.contains { block in
             block.state.dataSet == name && (!name.hasPrefix("@") || block.state.owner == association)
         }
@@ -161,13 +161,13 @@ struct ReportControlMachine: Sendable {
     // MARK: Associations
 
     /// An association was established; reports may go to it.
-    mutating func associate(_ association: ObjectIdentifier, _ parameters: Association) {
+    mutating func associate(_ association: ServerAssociationID, _ parameters: Association) {
         associations[association] = parameters
     }
 
     /// The association ended: its control blocks are disabled and released (IEC 61850-7-2 §17.2.2.7); a BRCB goes on
     /// buffering, and stays reserved for the same client for ResvTms seconds.
-    mutating func release(_ association: ObjectIdentifier, now: ServerInstant) -> [ReportAction] {
+    mutating func release(_ association: ServerAssociationID, now: ServerInstant) -> [ReportAction] {
         associations.removeValue(forKey: association)
         var actions: [ReportAction] = []
         for position in blocks.indices where blocks[position].state.owner == association {
@@ -190,6 +190,9 @@ struct ReportControlMachine: Sendable {
                 block.state.dataSet = block.configuration.dataSet
                 block.state.configurationRevision &+= 1
                 block.members = configuredMembers[position]
+                // Entries of the association's dataset cannot be sent as entries of the configured one.
+                block.buffer.removeAll()
+                block.resumeAfter = nil
             }
             blocks[position] = block
             actions.append(publish(position))
@@ -202,9 +205,12 @@ struct ReportControlMachine: Sendable {
 
     /// A client's write of a control block attribute, under the rules of IEC 61850-7-2 §17.2.2 (URCB) and §17.2.3
     /// (BRCB). `dataSets` resolves a DatSet value; `read` takes member values for a general interrogation.
-    mutating func write(block position: Int, attribute: String?, value: MMSValue, association: ObjectIdentifier, now: ServerInstant,
+    mutating func write(block position: Int, attribute: String?, value: MMSValue, association: ServerAssociationID, now: ServerInstant,
                         dataSets: DataSetLookup, read: ReportValueReader) -> (DataAccessError?, [ReportAction]) {
         guard blocks.indices.contains(position), let attribute, !attribute.isEmpty else { return (.objectAccessDenied, []) }
+        // A write carried out after its association ended (its handlers were still deciding) must not take a block
+        // that nothing would ever release.
+        guard associations[association] != nil else { return (.temporarilyUnavailable, []) }
         var block = blocks[position]
         let buffered = block.configuration.isBuffered
         let clientAddress = associations[association]?.clientAddress ?? []
@@ -408,7 +414,11 @@ struct ReportControlMachine: Sendable {
             report(block: timer.block, reason: .integrity, now: now, read: read, actions: &actions)
         case .reservation:
             // When a kept reservation runs out, the block is free again and reads show it (Owner empty, ResvTms 0).
-            guard let kept = blocks[timer.block].reservedFor, kept.until <= now.elapsed else { return [] }
+            guard let kept = blocks[timer.block].reservedFor else { return [] }
+            guard kept.until <= now.elapsed else {
+                // Early (a timer may fire a little before its deadline): wait for the rest.
+                return [.schedule(timer, after: kept.until - now.elapsed)]
+            }
             blocks[timer.block].reservedFor = nil
             blocks[timer.block].state.reservationTime = 0
             blocks[timer.block].state.ownerAddress = []
@@ -451,17 +461,34 @@ struct ReportControlMachine: Sendable {
         guard let members = blocks[position].members else { return }
         let kept = included.filter { $0.key < members.count }
         let values = read(kept.keys.sorted().map { members[$0] })
-        var block = blocks[position]
-        let entry = Entry(id: block.nextEntryID, time: now.binaryTime, included: kept, values: values)
-        block.nextEntryID &+= 1
-        if block.configuration.isBuffered {
-            block.buffer.append(entry)
+        let entry = Entry(id: blocks[position].nextEntryID, time: now.binaryTime, included: kept, values: values)
+        blocks[position].nextEntryID &+= 1
+        if blocks[position].configuration.isBuffered {
+            // In place: the buffer is not copied for each entry.
+            blocks[position].buffer.append(entry)
             // Entries already reported may go; dropping one never reported loses it, and the next report says so.
-            let dropped = block.buffer.trim(to: block.configuration.bufferCapacity)
-            if dropped.contains(where: { $0.id > block.lastSentID }) { block.overflowed = true }
+            let lastSent = blocks[position].lastSentID
+            let dropped = blocks[position].buffer.trim(to: blocks[position].configuration.bufferCapacity)
+            if dropped.contains(where: { $0.id > lastSent }) { blocks[position].overflowed = true }
         }
-        blocks[position] = block
-        if block.state.enabled { send(entry, block: position, actions: &actions) }
+        if blocks[position].state.enabled { send(entry, block: position, actions: &actions) }
+    }
+
+    /// The timers the machine expects to be armed, from now (after the driver was stopped and started again).
+    func timersToArm(now: ServerInstant) -> [ReportAction] {
+        var actions: [ReportAction] = []
+        for (position, block) in blocks.enumerated() {
+            if block.bufferTimerArmed {
+                actions.append(.schedule(ReportTimer(block: position, kind: .bufferTime), after: .milliseconds(block.state.bufferTime)))
+            }
+            if let due = block.integrityDue {
+                actions.append(.schedule(ReportTimer(block: position, kind: .integrity), after: max(.zero, due - now.elapsed)))
+            }
+            if let kept = block.reservedFor {
+                actions.append(.schedule(ReportTimer(block: position, kind: .reservation), after: max(.zero, kept.until - now.elapsed)))
+            }
+        }
+        return actions
     }
 
     private mutating func start(_ block: inout Block, position: Int, now: ServerInstant, actions: inout [ReportAction]) {

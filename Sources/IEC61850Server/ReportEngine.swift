@@ -17,7 +17,7 @@ struct ReportSink: Sendable {
 final class ReportEngine: ServerChangeSubscriber {
     private struct State {
         var machine: ReportControlMachine
-        var sinks: [ObjectIdentifier: ReportSink] = [:]
+        var sinks: [ServerAssociationID: ReportSink] = [:]
         /// Armed timers, each with a token so that a timer that fires after it was replaced or cancelled is ignored.
         var timers: [ReportTimer: (token: UInt64, timer: any ServerTimer)] = [:]
         var nextToken: UInt64 = 0
@@ -43,7 +43,7 @@ final class ReportEngine: ServerChangeSubscriber {
 
     // MARK: Events
 
-    func register(_ association: ObjectIdentifier, sink: ReportSink) {
+    func register(_ association: ServerAssociationID, sink: ReportSink) {
         guard !isIdle else { return }
         state.withLock { state in
             state.sinks[association] = sink
@@ -52,7 +52,7 @@ final class ReportEngine: ServerChangeSubscriber {
     }
 
     /// The association ended.
-    func unregister(_ association: ObjectIdentifier, server: IEDServer) {
+    func unregister(_ association: ServerAssociationID, server: IEDServer) {
         guard !isIdle else { return }
         let now = clock.now()
         state.withLock { state in
@@ -69,13 +69,13 @@ final class ReportEngine: ServerChangeSubscriber {
     }
 
     /// Whether a block reports the dataset `name` (`LD/LN$Name`, or `@Name` of `association`).
-    func isUsing(dataSet name: String, association: ObjectIdentifier? = nil) -> Bool {
+    func isUsing(dataSet name: String, association: ServerAssociationID? = nil) -> Bool {
         guard !isIdle else { return false }
         return state.withLock { $0.machine.isUsing(dataSet: name, association: association) }
     }
 
     /// A client's write of a control block attribute.
-    func write(block: Int, attribute: String?, value: MMSValue, association: ObjectIdentifier, server: IEDServer,
+    func write(block: Int, attribute: String?, value: MMSValue, association: ServerAssociationID, server: IEDServer,
                dataSets: DataSetLookup) -> DataAccessError? {
         let now = clock.now()
         return state.withLock { state in
@@ -103,6 +103,28 @@ final class ReportEngine: ServerChangeSubscriber {
             state.timers.removeValue(forKey: timer)
             let actions = state.machine.timerFired(timer, now: now, read: server.read)
             run(actions, in: &state, server: server)
+        }
+    }
+
+    /// Arms again the timers the machine expects (the server starts again after a shutdown).
+    func resume(server: IEDServer) {
+        guard !isIdle else { return }
+        let now = clock.now()
+        state.withLock { state in
+            guard state.stopped else { return }
+            state.stopped = false
+            let actions = state.machine.timersToArm(now: now)
+            run(actions, in: &state, server: server)
+        }
+    }
+
+    /// Runs `body` (which may take the model's lock) unless a block reports the dataset `name`, atomically with
+    /// respect to control-block writes; whether it ran.
+    func unlessUsing(dataSet name: String, association: ServerAssociationID? = nil, _ body: () -> Void) -> Bool {
+        state.withLock { state in
+            guard !state.machine.isUsing(dataSet: name, association: association) else { return false }
+            body()
+            return true
         }
     }
 

@@ -6,17 +6,20 @@ import IEC61850MMS
 /// The ACSI side of one association: its datasets and report sink; lives as long as the connection.
 final class ServerAssociation: MMSServerAssociationDelegate {
     private let server: IEDServer
+    /// This association's identity: never reused by a later association (an object's address can be).
+    private let id: ServerAssociationID
     private var state: ServerAssociationState?
     private var registeredForReports = false
 
     init(server: IEDServer) {
         self.server = server
+        id = server.nextAssociationID()
     }
 
     func associated(_ parameters: MMSInitiateParameters, clientAddress: [UInt8], send: @escaping @Sendable ([[UInt8]]) -> Void) {
         let maxPDUSize = Int(parameters.maxPDUSize ?? 65_000)
-        state = ServerAssociationState(id: ObjectIdentifier(self), maxPDUSize: maxPDUSize)
-        server.reportEngine.register(ObjectIdentifier(self), sink: ReportSink(maxPDUSize: maxPDUSize, clientAddress: clientAddress, send: send))
+        state = ServerAssociationState(id: id, maxPDUSize: maxPDUSize)
+        server.reportEngine.register(id, sink: ReportSink(maxPDUSize: maxPDUSize, clientAddress: clientAddress, send: send))
         registeredForReports = true
     }
 
@@ -43,7 +46,7 @@ final class ServerAssociation: MMSServerAssociationDelegate {
     }
 
     func connectionEnded() {
-        if registeredForReports { server.reportEngine.unregister(ObjectIdentifier(self), server: server) }
+        if registeredForReports { server.reportEngine.unregister(id, server: server) }
         registeredForReports = false
         state = nil
     }

@@ -4,11 +4,16 @@
 //   onRead/onWrite handlers) → assemble one response.
 // There is no other way to a value: a variable's handler decides whatever else the request carries.
 
+/// An association's identity on the server, unique for the server's lifetime.
+struct ServerAssociationID: Hashable, Sendable {
+    let rawValue: UInt64
+}
+
 /// What the router keeps of one association: its own (`@name`) datasets, which live and die with it
 /// (IEC 61850-7-2 §13.1), and what was negotiated. Its channel handler owns it and hands it in with each request.
 struct ServerAssociationState: Sendable {
     /// The association, as report control blocks know their owner.
-    let id: ObjectIdentifier
+    let id: ServerAssociationID
     /// The negotiated maximum MMS PDU size.
     var maxPDUSize: Int
     /// Association-specific datasets by name (without the `@`).
@@ -102,7 +107,10 @@ extension IEDServer {
                 variables = dataSet.members
             }
             guard variables.count == values.count else { return .now(.reject(.confirmedRequest(invokeID: invokeID, reason: 4))) }
-            return write(values, to: variables, invokeID: invokeID, association: association)
+            if case .variableListName = access {
+                return write(values, to: variables, invokeID: invokeID, association: association, controlBlocks: false)
+            }
+            return write(values, to: variables, invokeID: invokeID, association: association, controlBlocks: true)
 
         case .getNamedVariableListAttributes(let name):
             // GetDataSetDirectory (§13.3.5): configured datasets are not deletable, client-created ones are.
@@ -135,13 +143,17 @@ extension IEDServer {
                         deleted += 1
                     }
                 case .persistent(let domain, let item)?:
-                    let inUse = reportEngine.isUsing(dataSet: "\(domain)/\(item)")
-                    let outcome: (matched: Bool, deleted: Bool) = withModel { model in
-                        guard let index = model.dataSets.firstIndex(where: { $0.domain == domain && $0.name == item }) else { return (false, false) }
-                        guard model.dataSets[index].isDeletable, !inUse else { return (true, false) }
-                        model.dataSets.remove(at: index)
-                        return (true, true)
+                    // Checked and removed while the reporting engine is held: a DatSet write cannot slip in between.
+                    var outcome: (matched: Bool, deleted: Bool) = (false, false)
+                    let free = reportEngine.unlessUsing(dataSet: "\(domain)/\(item)") {
+                        outcome = withModel { model in
+                            guard let index = model.dataSets.firstIndex(where: { $0.domain == domain && $0.name == item }) else { return (false, false) }
+                            guard model.dataSets[index].isDeletable else { return (true, false) }
+                            model.dataSets.remove(at: index)
+                            return (true, true)
+                        }
                     }
+                    if !free { outcome = (withModel { $0.dataSet(domain: domain, name: item) != nil }, false) }
                     if outcome.matched { matched += 1 }
                     if outcome.deleted { deleted += 1 }
                 case nil:
@@ -162,31 +174,133 @@ extension IEDServer {
         let results = read(variables)
         let hooks = readHooks()
         guard !hooks.isEmpty else { return .now(.confirmedResponse(invokeID: invokeID, .read(results))) }
-        // The variables an application handler decides about.
-        var asks: [(position: Int, hook: ReadHook, request: ReadRequest)] = []
+        // Every handler whose reference covers any part of a variable decides about that part: the whole object, a
+        // part of a structure read whole, each FC of a whole LN, the object behind an alternate access.
+        var asks: [ReadAsk] = []
         for (position, variable) in variables.enumerated() {
-            guard case .success(let current) = results[position], variable.alternateAccess == nil,
-                  case .domainSpecific(let domain, let item) = variable.name else { continue }
+            guard case .success = results[position], case .domainSpecific(let domain, let item) = variable.name,
+                  let location = withModel({ $0.find(domain: domain, item: item) }) else { continue }
             let (reference, fc) = ObjectReference.fromMMS(domain: domain, item: item)
-            guard let fc, let hook = hooks.last(where: { $0.prefix?.contains(reference) ?? true }) else { continue }
-            asks.append((position, hook, ReadRequest(reference: reference, fc: fc, current: current)))
+            let parts = Self.hookedParts(hooks, prefix: \.prefix, reference: reference, fc: fc, type: location.type, value: location.value)
+            guard !parts.isEmpty else { continue }
+            asks.append(ReadAsk(position: position, access: variable.alternateAccess, type: location.type, value: location.value, parts: parts))
         }
         guard !asks.isEmpty else { return .now(.confirmedResponse(invokeID: invokeID, .read(results))) }
         return .later { [self, asks] in
             var results = results
             for ask in asks {
-                switch await ask.hook.handler(ask.request) {
-                case .current:
-                    break
-                case .value(let value):
-                    let stored = (try? update(ask.request.reference, fc: ask.request.fc, to: value)) != nil
-                    results[ask.position] = stored ? .success(value) : .failure(.typeInconsistent)
-                case .reject(let error):
-                    results[ask.position] = .failure(error)
+                var whole = ask.value
+                var failure: DataAccessError?
+                for part in ask.parts {
+                    guard let current = Self.value(in: whole, at: part.indices[...]) else { continue }
+                    switch await part.hook.handler(ReadRequest(reference: part.reference, fc: part.fc, current: current)) {
+                    case .current:
+                        break
+                    case .value(let value):
+                        guard (try? update(part.reference, fc: part.fc, to: value)) != nil else {
+                            failure = failure ?? .typeInconsistent
+                            continue
+                        }
+                        Self.replace(in: &whole, at: part.indices[...], with: value)
+                    case .reject(let error):
+                        failure = failure ?? error
+                    }
+                }
+                if let failure {
+                    results[ask.position] = .failure(failure)
+                } else if let access = ask.access {
+                    results[ask.position] = ServerServices.select((ask.type, whole), access.path[...]).map(AccessResult.success) ?? .failure(.objectNonExistent)
+                } else {
+                    results[ask.position] = .success(whole)
                 }
             }
             return .confirmedResponse(invokeID: invokeID, .read(results))
         }
+    }
+
+    /// A read variable that handlers decide about: its whole value (before any alternate access) and the parts.
+    private struct ReadAsk: Sendable {
+        let position: Int
+        let access: MMSAlternateAccess?
+        let type: MMSTypeSpecification
+        let value: MMSValue
+        let parts: [HookedPart<ReadHook>]
+    }
+
+    // MARK: Which handlers decide
+
+    /// A part of a variable a handler decides about: the handler, the part's reference and FC, where it sits in the
+    /// variable's value (component indices; empty for all of it), and its value when the request arrived.
+    struct HookedPart<Hook: Sendable>: Sendable {
+        let hook: Hook
+        let reference: ObjectReference
+        let fc: FunctionalConstraint
+        let indices: [Int]
+        let value: MMSValue
+    }
+
+    /// The handlers that decide about the variable `reference` under `fc` (`nil`: a whole LN, decided FC by FC): the
+    /// most recently added one whose reference contains the variable decides about all of it; then, for each
+    /// reference inside the variable that has handlers, the most recently added of them decides about that part.
+    static func hookedParts<Hook: Sendable>(_ hooks: [Hook], prefix: (Hook) -> ObjectReference?, reference: ObjectReference,
+                                            fc: FunctionalConstraint?, type: MMSTypeSpecification, value: MMSValue) -> [HookedPart<Hook>] {
+        guard let fc else {
+            // A whole LN: each FC component is the variable `LN$FC`.
+            guard case .structure(let components, _) = type, case .structure(let values) = value else { return [] }
+            var parts: [HookedPart<Hook>] = []
+            for (index, component) in components.enumerated() where index < values.count {
+                guard let componentFC = FunctionalConstraint(rawValue: component.name) else { continue }
+                for part in hookedParts(hooks, prefix: prefix, reference: reference, fc: componentFC, type: component.type, value: values[index]) {
+                    parts.append(HookedPart(hook: part.hook, reference: part.reference, fc: part.fc, indices: [index] + part.indices, value: part.value))
+                }
+            }
+            return parts
+        }
+        var parts: [HookedPart<Hook>] = []
+        if let outer = hooks.last(where: { prefix($0)?.contains(reference) ?? true }) {
+            parts.append(HookedPart(hook: outer, reference: reference, fc: fc, indices: [], value: value))
+        }
+        var seen: Set<ObjectReference> = []
+        for hook in hooks.reversed() {
+            guard let inner = prefix(hook), inner.path.count > reference.path.count, reference.contains(inner), seen.insert(inner).inserted,
+                  let found = locate(inner.path[reference.path.count...], in: type, value: value) else { continue }
+            parts.append(HookedPart(hook: hook, reference: inner, fc: fc, indices: found.indices, value: found.value))
+        }
+        return parts
+    }
+
+    /// The component indices and value of a path of names inside a structure value.
+    private static func locate(_ names: ArraySlice<String>, in type: MMSTypeSpecification, value: MMSValue) -> (indices: [Int], value: MMSValue)? {
+        var type = type
+        var value = value
+        var indices: [Int] = []
+        for name in names {
+            guard case .structure(let components, _) = type, case .structure(let values) = value,
+                  let index = components.firstIndex(where: { $0.name == name }), index < values.count else { return nil }
+            indices.append(index)
+            type = components[index].type
+            value = values[index]
+        }
+        return (indices, value)
+    }
+
+    /// The value at component indices inside `value`.
+    static func value(in value: MMSValue, at indices: ArraySlice<Int>) -> MMSValue? {
+        guard let index = indices.first else { return value }
+        guard case .structure(let values) = value, values.indices.contains(index) else { return nil }
+        return Self.value(in: values[index], at: indices.dropFirst())
+    }
+
+    /// Replaces the value at component indices inside `value`.
+    static func replace(in value: inout MMSValue, at indices: ArraySlice<Int>, with newValue: MMSValue) {
+        guard let index = indices.first else {
+            value = newValue
+            return
+        }
+        guard case .structure(var values) = value, values.indices.contains(index) else { return }
+        value = .boolean(false)
+        replace(in: &values[index], at: indices.dropFirst(), with: newValue)
+        value = .structure(values)
     }
 
     // MARK: Writes
@@ -196,13 +310,15 @@ extension IEDServer {
         /// A report control block attribute: the reporting engine's (IEC 61850-7-2 §17.2 write rules).
         case reportControl(block: Int, attribute: String?)
         /// A model attribute that passed the existence, FC and type checks; the application may still decide.
-        case model(domain: String, item: String, reference: ObjectReference, fc: FunctionalConstraint)
+        case model(domain: String, item: String, reference: ObjectReference, fc: FunctionalConstraint, type: MMSTypeSpecification)
         /// Refused by the checks.
         case refused(DataAccessError)
     }
 
+    /// `controlBlocks`: whether report control block attributes among the variables go to the reporting engine (a
+    /// Write of variables) or are refused like any RP/BR value (SetDataSetValues: a dataset is data, not control).
     private func write(_ values: [MMSValue], to variables: [MMSVariableSpecification], invokeID: UInt32,
-                       association: ServerAssociationState) -> MMSServerResponse {
+                       association: ServerAssociationState, controlBlocks: Bool) -> MMSServerResponse {
         var steps: [WriteStep] = []
         steps.reserveCapacity(variables.count)
         for (variable, value) in zip(variables, values) {
@@ -211,27 +327,30 @@ extension IEDServer {
                 continue
             }
             if variable.alternateAccess == nil, let target = reportEngine.target(domain: domain, item: item) {
-                steps.append(.reportControl(block: target.block, attribute: target.attribute))
+                steps.append(controlBlocks ? .reportControl(block: target.block, attribute: target.attribute) : .refused(.objectAccessDenied))
                 continue
             }
             switch withModel({ ServerServices.validateWrite(variable, value, model: $0, configuration: configuration) }) {
             case .failure(let error):
                 steps.append(.refused(error))
-            case .success:
+            case .success(let location):
                 let (reference, fc) = ObjectReference.fromMMS(domain: domain, item: item)
                 guard let fc else {
                     steps.append(.refused(.objectAccessDenied))
                     continue
                 }
-                steps.append(.model(domain: domain, item: item, reference: reference, fc: fc))
+                steps.append(.model(domain: domain, item: item, reference: reference, fc: fc, type: location.type))
             }
         }
+        // Every handler whose reference covers any part of a written variable decides about that part: writing a
+        // structure does not get around a handler on one of its attributes.
         let hooks = writeHooks()
-        var asks: [(position: Int, hook: WriteHook)] = []
+        var asks: [(position: Int, parts: [HookedPart<WriteHook>])] = []
         if !hooks.isEmpty {
             for (position, step) in steps.enumerated() {
-                guard case .model(_, _, let reference, _) = step, let hook = hooks.last(where: { $0.prefix?.contains(reference) ?? true }) else { continue }
-                asks.append((position, hook))
+                guard case .model(_, _, let reference, let fc, let type) = step else { continue }
+                let parts = Self.hookedParts(hooks, prefix: \.prefix, reference: reference, fc: fc, type: type, value: values[position])
+                if !parts.isEmpty { asks.append((position, parts)) }
             }
         }
         let lists = association.dataSets
@@ -242,45 +361,69 @@ extension IEDServer {
         return .later { [self, asks, steps] in
             var decisions: [Int: WriteDecision] = [:]
             for ask in asks {
-                guard case .model(_, _, let reference, let fc) = steps[ask.position] else { continue }
-                decisions[ask.position] = await ask.hook.handler(WriteRequest(reference: reference, fc: fc, value: values[ask.position]))
+                // One decision per variable: a refusal of any part refuses it; a part accepted without storing keeps the
+                // whole value from being stored.
+                var decision = WriteDecision.accept
+                for part in ask.parts {
+                    switch await part.hook.handler(WriteRequest(reference: part.reference, fc: part.fc, value: part.value)) {
+                    case .accept: break
+                    case .acceptWithoutStoring: if case .accept = decision { decision = .acceptWithoutStoring }
+                    case .reject(let error): if case .reject = decision {} else { decision = .reject(error) }
+                    }
+                }
+                decisions[ask.position] = decision
             }
             return applyWrites(steps, values: values, decisions: decisions, association: id, lists: lists, invokeID: invokeID)
         }
     }
 
-    /// Carries out the writes in request order, each as its owner and the application decided; changes of the model
-    /// go to the change bus together, once.
-    private func applyWrites(_ steps: [WriteStep], values: [MMSValue], decisions: [Int: WriteDecision], association: ObjectIdentifier,
+    /// Carries out the writes in request order, each as its owner and the application decided. A run of model writes
+    /// is stored under one lock (a reader sees all of it or none of it) and its changes go to the change bus together,
+    /// before the next control-block write.
+    private func applyWrites(_ steps: [WriteStep], values: [MMSValue], decisions: [Int: WriteDecision], association: ServerAssociationID,
                              lists: [String: [MMSVariableSpecification]], invokeID: UInt32) -> MMSPDU {
-        var results: [DataAccessError?] = []
-        results.reserveCapacity(steps.count)
-        var changes: [ValueChange] = []
-        for (position, step) in steps.enumerated() {
-            switch step {
-            case .refused(let error):
-                results.append(error)
-            case .reportControl(let block, let attribute):
-                results.append(reportEngine.write(block: block, attribute: attribute, value: values[position], association: association,
-                                                  server: self, dataSets: dataSetLookup(lists: lists)))
-            case .model(let domain, let item, _, _):
-                switch decisions[position] ?? .accept {
-                case .accept:
-                    switch store(values[position], domain: domain, item: item) {
-                    case .success(let change):
-                        changes.append(change)
-                        results.append(nil)
-                    case .failure(let error):
-                        results.append(error)
-                    }
-                case .acceptWithoutStoring:
-                    results.append(nil)
-                case .reject(let error):
-                    results.append(error)
-                }
+        var results = [DataAccessError?](repeating: nil, count: steps.count)
+        var position = 0
+        while position < steps.count {
+            if case .reportControl(let block, let attribute) = steps[position] {
+                results[position] = reportEngine.write(block: block, attribute: attribute, value: values[position], association: association,
+                                                       server: self, dataSets: dataSetLookup(lists: lists))
+                position += 1
+                continue
             }
+            var end = position
+            while end < steps.count {
+                if case .reportControl = steps[end] { break }
+                end += 1
+            }
+            let run = position..<end
+            let changes: [ValueChange] = withModel { model in
+                var changes: [ValueChange] = []
+                for index in run {
+                    switch steps[index] {
+                    case .refused(let error):
+                        results[index] = error
+                    case .model(let domain, let item, _, _, _):
+                        switch decisions[index] ?? .accept {
+                        case .accept:
+                            switch store(values[index], at: model.find(domain: domain, item: item), in: &model, domain: domain, item: item) {
+                            case .success(let change): if let change { changes.append(change) }
+                            case .failure(let error): results[index] = error
+                            }
+                        case .acceptWithoutStoring:
+                            break
+                        case .reject(let error):
+                            results[index] = error
+                        }
+                    case .reportControl:
+                        break
+                    }
+                }
+                return changes
+            }
+            changeBus.publish(changes, server: self)
+            position = end
         }
-        changeBus.publish(changes, server: self)
         return .confirmedResponse(invokeID: invokeID, .write(results))
     }
 }

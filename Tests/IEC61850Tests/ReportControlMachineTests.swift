@@ -13,7 +13,7 @@ struct MachineHarness {
     /// Armed timers and their deadlines.
     var timers: [ReportTimer: Duration] = [:]
     /// Reports sent, decoded, with the association they went to.
-    var sent: [(association: ObjectIdentifier, report: Report, segments: Int)] = []
+    var sent: [(association: ServerAssociationID, report: Report, segments: Int)] = []
     /// Block values stored in the model, by item.
     var published: [String: MMSValue] = [:]
     /// The model's values, by item.
@@ -63,16 +63,16 @@ struct MachineHarness {
         }
     }
 
-    mutating func associate(_ association: ObjectIdentifier, address: [UInt8] = [127, 0, 0, 1], maxPDUSize: Int = 65_000) {
+    mutating func associate(_ association: ServerAssociationID, address: [UInt8] = [127, 0, 0, 1], maxPDUSize: Int = 65_000) {
         machine.associate(association, .init(maxPDUSize: maxPDUSize, clientAddress: address))
     }
 
-    mutating func release(_ association: ObjectIdentifier) {
+    mutating func release(_ association: ServerAssociationID) {
         apply(machine.release(association, now: now))
     }
 
     @discardableResult
-    mutating func write(_ attribute: String, _ value: MMSValue, by association: ObjectIdentifier) -> DataAccessError? {
+    mutating func write(_ attribute: String, _ value: MMSValue, by association: ServerAssociationID) -> DataAccessError? {
         let values = self.values
         let members = self.members
         let (error, actions) = machine.write(block: 0, attribute: attribute, value: value, association: association, now: now,
@@ -125,15 +125,10 @@ struct MachineHarness {
     }
 }
 
-/// Distinct association identities for the tests.
-final class TestAssociation {}
-
 @Suite("Report control block machine (virtual clock)")
 struct ReportControlMachineTests {
-    let a = TestAssociation()
-    let b = TestAssociation()
-    var idA: ObjectIdentifier { ObjectIdentifier(a) }
-    var idB: ObjectIdentifier { ObjectIdentifier(b) }
+    let idA = ServerAssociationID(rawValue: 1)
+    let idB = ServerAssociationID(rawValue: 2)
 
     @Test("buffer time: changes within it become one report when it ends, not a millisecond before")
     func bufferTime() {
@@ -331,10 +326,65 @@ struct ReportControlMachineTests {
         #expect(h.machine.timerFired(ReportTimer(block: 0, kind: .integrity), now: h.now, read: read).isEmpty)
         #expect(h.machine.timerFired(ReportTimer(block: 0, kind: .bufferTime), now: h.now, read: read).isEmpty)
         h.release(idA)
-        // The reservation runs until 5 s from now: an early fire does not free the block.
-        #expect(h.machine.timerFired(ReportTimer(block: 0, kind: .reservation), now: h.now, read: read).isEmpty)
+        // The reservation runs until 5 s from now: an early fire does not free the block, it waits for the rest.
+        let early = h.machine.timerFired(ReportTimer(block: 0, kind: .reservation), now: h.now, read: read)
+        guard case .schedule(_, let rest)? = early.first, early.count == 1 else { Issue.record("\(early)"); return }
+        #expect(rest == .seconds(5))
         #expect(h.attribute("ResvTms") == .integer(5))
         #expect(h.machine.timerFired(ReportTimer(block: 7, kind: .integrity), now: h.now, read: read).isEmpty)
         #expect(h.sent.isEmpty)
+    }
+
+    @Test("a write from an association that has ended (its handlers were still deciding) takes nothing")
+    func writeAfterRelease() {
+        var h = MachineHarness(buffered: false)
+        h.associate(idA)
+        h.release(idA)
+        #expect(h.write("Resv", .boolean(true), by: idA) == .temporarilyUnavailable)
+        #expect(h.machine.blocks[0].state.owner == nil)
+        h.associate(idB)
+        #expect(h.write("Resv", .boolean(true), by: idB) == nil)
+    }
+
+    @Test("a reservation timer that fires early waits for the rest of ResvTms")
+    func earlyReservationTimer() {
+        var h = MachineHarness(buffered: true)
+        h.associate(idA)
+        h.write("ResvTms", .integer(2), by: idA)
+        h.release(idA)
+        h.now = h.now.advanced(by: .milliseconds(1_990))
+        let actions = h.machine.timerFired(ReportTimer(block: 0, kind: .reservation), now: h.now, read: { $0.map { _ in .success(.boolean(false)) } })
+        guard case .schedule(let timer, let delay)? = actions.first else { Issue.record("\(actions)"); return }
+        #expect(timer.kind == .reservation && delay == .milliseconds(10))
+        h.apply(actions)
+        h.advance(by: .milliseconds(10))
+        #expect(h.attribute("ResvTms") == .integer(0))
+    }
+
+    @Test("when an association-specific dataset ends with its association, a BRCB's entries of it go too")
+    func associationDataSetEntriesDropped() {
+        var h = MachineHarness(buffered: true)
+        h.associate(idA)
+        let mine = [MMSVariableSpecification(name: .domainSpecific(domain: MachineHarness.ld, item: h.members[2]))]
+        let (error, actions) = h.machine.write(block: 0, attribute: "DatSet", value: .visibleString("@mine"), association: idA, now: h.now,
+                                               dataSets: { $0 == "@mine" ? mine : nil }, read: { $0.map { _ in .success(.boolean(false)) } })
+        #expect(error == nil)
+        h.apply(actions)
+        h.change(3, to: .boolean(true))  // buffered as an entry of @mine
+        #expect(h.machine.blocks[0].buffer.count == 1)
+        h.release(idA)
+        #expect(h.machine.blocks[0].buffer.isEmpty && h.machine.blocks[0].state.dataSet == "\(MachineHarness.ld)/LLN0$DS")
+    }
+
+    @Test("after the driver stopped and starts again, the timers the machine expects are armed again")
+    func timersToArm() {
+        var h = MachineHarness(buffered: true)
+        h.associate(idA)
+        h.write("IntgPd", .unsigned(1_000), by: idA)
+        h.write("RptEna", .boolean(true), by: idA)
+        h.advance(by: .milliseconds(400))
+        let actions = h.machine.timersToArm(now: h.now)
+        guard case .schedule(let timer, let delay)? = actions.first else { Issue.record("\(actions)"); return }
+        #expect(timer.kind == .integrity && delay == .milliseconds(600) && actions.count == 1)
     }
 }

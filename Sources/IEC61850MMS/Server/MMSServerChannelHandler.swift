@@ -169,7 +169,7 @@ package final class MMSServerChannelHandler: ChannelInboundHandler {
         guard channel.isActive else { return }
         var wrote = false
         for pdu in pdus {
-            guard let frames = association.dataFrames(pdu) else { return }
+            guard let frames = association.dataFrames(pdu) else { break }
             var buffer = channel.allocator.buffer(capacity: frames.count)
             buffer.writeBytes(frames)
             channel.write(buffer, promise: nil)

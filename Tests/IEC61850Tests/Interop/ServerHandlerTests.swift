@@ -121,4 +121,61 @@ struct ServerRequestPipelineTests {
             #expect(server.value("\(ld)/LLN0.rcb01.RptID", fc: .RP) == .visibleString("again"))
         }
     }
+
+    @Test("writing a structure does not get around a handler on one of its attributes")
+    func structureWriteAsksInnerHandler() async throws {
+        try await withServer(try model()) { server, port in
+            let seen = AppliedValues()
+            server.onWrite("\(ld)/GGIO1.StrVal.setMag.f") { request in
+                await seen.record(.visibleString("\(request.reference) [\(request.fc)]"))
+                await seen.record(request.value)
+                guard case .float(let value) = request.value, value <= 100 else { return .reject(.objectValueInvalid) }
+                return .accept
+            }
+            // GGIO1$SP$StrVal is {setMag {f}}: the whole DO, and its setMag, carry the attribute the handler guards.
+            let whole = try await rawWrite(port: port, [("GGIO1$SP$StrVal", .structure([.structure([.float(500)])]))])
+            let middle = try await rawWrite(port: port, [("GGIO1$SP$StrVal$setMag", .structure([.float(600)]))])
+            #expect(whole == [.objectValueInvalid] && middle == [.objectValueInvalid])
+            #expect(server.value("\(ld)/GGIO1.StrVal.setMag.f", fc: .SP) == .float(1.2))
+            let accepted = try await rawWrite(port: port, [("GGIO1$SP$StrVal", .structure([.structure([.float(50)])]))])
+            #expect(accepted == [nil])
+            #expect(server.value("\(ld)/GGIO1.StrVal.setMag.f", fc: .SP) == .float(50))
+            #expect(await seen.values.first == .visibleString("\(ld)/GGIO1.StrVal.setMag.f [SP]"), "the handler sees its own attribute")
+            let values = await seen.values
+            #expect(values.contains(.float(500)) && values.contains(.float(50)))
+        }
+    }
+
+    @Test("reading a structure, a whole LN or through an alternate access asks the handlers of the parts inside")
+    func structureReadAsksInnerHandler() async throws {
+        try await withServer(try model()) { server, port in
+            server.onRead("\(ld)/GGIO1.AnIn2.mag.f") { _ in .value(.float(99.5)) }
+            server.onRead("\(ld)/GGIO1.Cnt1.stVal") { _ in .reject(.temporarilyUnavailable) }
+            try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
+                // The DO read whole: the handler's value is in it.
+                let analogue = try await client.read("\(ld)/GGIO1.AnIn2", fc: .MX)
+                guard case .structure(let fields) = analogue, case .structure(let magnitude)? = fields.first else {
+                    Issue.record("\(analogue)")
+                    return
+                }
+                #expect(magnitude == [.float(99.5)])
+                // Through an alternate access of the DO.
+                let selected = try await client.read("\(ld)/GGIO1.AnIn2", fc: .MX, access: MMSAlternateAccess([.component("mag"), .component("f")]))
+                #expect(selected == .float(99.5))
+                // A refusal inside a structure refuses the structure, and the whole LN.
+                let refused = await #expect(throws: IEC61850Error.self) { try await client.read("\(ld)/GGIO1.Cnt1", fc: .ST) }
+                #expect(refused?.dataAccessError == .temporarilyUnavailable)
+            }
+            // The whole LN (no FC): MMS lets a client read it in one variable.
+            let answer = try await offload { () -> MMSPDU? in
+                let raw = RawConnection(port: port)
+                defer { raw.close() }
+                guard var association = raw.associateKeeping() else { return nil }
+                let variable = MMSVariableSpecification(name: .domainSpecific(domain: ld, item: "GGIO1"))
+                return raw.request(.read(specificationWithResult: false, .listOfVariables([variable])), on: &association)
+            }
+            guard case .confirmedResponse(_, .read(let results))? = answer else { Issue.record("\(String(describing: answer))"); return }
+            #expect(results == [.failure(.temporarilyUnavailable)])
+        }
+    }
 }
