@@ -78,6 +78,26 @@ public struct IEC61850Error: Error, Sendable, CustomStringConvertible {
         self.detail = detail
     }
 
+    /// The server could not access `object`: ISO 9506 DataAccessError `error`.
+    public static func dataAccess(_ error: DataAccessError, operation: String, object: String? = nil) -> IEC61850Error {
+        IEC61850Error(.dataAccess(error), operation: operation, object: object)
+    }
+
+    /// The server answered with an MMS ServiceError.
+    public static func serviceError(_ error: MMSServiceError, operation: String, object: String? = nil) -> IEC61850Error {
+        IEC61850Error(.serviceError(error), operation: operation, object: object)
+    }
+
+    /// The reference cannot be used, for the reason `why`.
+    public static func invalidReference(_ why: String, operation: String, object: String? = nil) -> IEC61850Error {
+        IEC61850Error(.invalidReference, operation: operation, object: object, detail: why)
+    }
+
+    /// The value has another type than `expected`.
+    public static func typeMismatch(expected: String, actual: MMSValue, operation: String, object: String? = nil) -> IEC61850Error {
+        IEC61850Error(.typeMismatch(expected: expected, actual: actual), operation: operation, object: object)
+    }
+
     /// How the library builds errors: a code with its detail.
     package enum Cause {
         case connectionFailed(String)

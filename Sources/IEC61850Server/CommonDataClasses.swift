@@ -8,11 +8,11 @@ enum CDC {
     typealias A = ServedLogicalNode.Attribute
 
     /// Quality: 13-bit string.
-    static let qualityType = MMSTypeSpecification.bitString(size: -13)
+    static let qualityType = MMSTypeSpecification.quality
     /// TimeStamp: UtcTime.
-    static let timestampType = MMSTypeSpecification.utcTime
+    static let timestampType = MMSTypeSpecification.timeStamp
     /// VisString255.
-    static let visString255 = MMSTypeSpecification.visibleString(size: -255)
+    static let visString255 = MMSTypeSpecification.visString255
 
     static func status(_ name: String, _ fc: FunctionalConstraint, stVal: (MMSTypeSpecification, MMSValue)) -> [A] {
         [A(fc, [name, "stVal"], stVal.0, stVal.1),
@@ -51,4 +51,13 @@ enum CDC {
     static func asg(_ name: String, _ value: Float = 0) -> [ServedLogicalNode.Attribute] {
         [A(.SP, [name, "setMag", "f"], .floatingPoint(formatWidth: 32, exponentWidth: 8), .float(value))]
     }
+}
+
+extension MMSTypeSpecification {
+    /// Quality (IEC 61850-8-1): a 13-bit string.
+    public static let quality = MMSTypeSpecification.bitString(size: -13)
+    /// TimeStamp (IEC 61850-8-1): MMS UtcTime.
+    public static let timeStamp = MMSTypeSpecification.utcTime
+    /// VISIBLE STRING255.
+    public static let visString255 = MMSTypeSpecification.visibleString(size: -255)
 }

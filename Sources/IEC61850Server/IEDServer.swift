@@ -10,9 +10,10 @@ import Synchronization
 /// An IEC 61850 server hosting a ``ServedModel`` over MMS/TCP.
 ///
 /// ```swift
-/// let server = IEDServer(model: DemoIED.model(), configuration: .init())
+/// let relay = IED("RELAY") { LogicalDevice("LD0") { LLN0 { ENC("Mod"); ENS("Beh") }; LN("MMXU", 1) { MV("TotW") } } }
+/// let server = IEDServer(model: relay.model, configuration: .init())
 /// try await server.start()
-/// try server.update("DEMOGenericIO/GGIO1.AnIn1.mag.f", fc: .MX, to: .float(3.5))
+/// try server.update("RELAYLD0/MMXU1.TotW.mag.f", fc: .MX, to: .float(3.5))
 /// ```
 public final class IEDServer: Service, Sendable {
     /// The configuration the server was created with.

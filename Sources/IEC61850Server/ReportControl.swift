@@ -138,8 +138,7 @@ extension ServedModel {
             throw refuse("the model has no logical node \(control.domain)/\(control.logicalNode)")
         }
         guard !reportControls.contains(where: { $0.domain == control.domain && $0.item == control.item }) else { throw refuse("the name is taken") }
-        let parts = control.dataSet.split(separator: "/", maxSplits: 1).map(String.init)
-        guard parts.count == 2, dataSet(domain: parts[0], name: parts[1]) != nil else {
+        guard case .persistent(let domain, let item)? = DataSetName(reference: control.dataSet), dataSet(domain: domain, name: item) != nil else {
             throw refuse("the dataset \(control.dataSet) is not in the model (LD/LN$Name)")
         }
         hostReportControl(control)

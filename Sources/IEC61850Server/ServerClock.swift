@@ -31,11 +31,17 @@ struct ServerInstant: Sendable, Hashable, Comparable {
 
 extension Duration {
     /// Whole milliseconds (rounded down), saturating.
-    var milliseconds: Int64 {
+    var milliseconds: Int64 { whole(perSecond: 1_000) }
+
+    /// Whole nanoseconds, saturating.
+    var nanoseconds: Int64 { whole(perSecond: 1_000_000_000) }
+
+    /// The duration in units of which `perSecond` make a second (rounded down), saturating at the Int64 range.
+    private func whole(perSecond: Int64) -> Int64 {
         let (seconds, attoseconds) = components
-        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: perSecond)
         guard !overflow else { return seconds < 0 ? .min : .max }
-        return scaled &+ attoseconds / 1_000_000_000_000_000
+        return scaled &+ attoseconds / (1_000_000_000_000_000_000 / perSecond)
     }
 }
 
@@ -76,15 +82,6 @@ private struct NIOServerTimer: ServerTimer {
     func cancel() { scheduled.cancel() }
 }
 
-extension Duration {
-    /// Whole nanoseconds, saturating.
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        guard !overflow else { return seconds < 0 ? .min : .max }
-        return scaled &+ attoseconds / 1_000_000_000
-    }
-}
 
 /// A clock that moves only when told to: ``advance(by:)`` runs every timer that falls due, in deadline order, with
 /// ``now()`` at each timer's deadline while it runs. For tests of behaviour that depends on time.

@@ -75,6 +75,11 @@ extension IEDServer {
         }
     }
 
+    /// The named variable list `name` as `association` sees it; `nil` when there is none (or it is VMD-specific).
+    func resolve(_ name: MMSObjectName, lists: [String: [MMSVariableSpecification]]) -> ResolvedDataSet? {
+        DataSetName(name).flatMap { resolve($0, lists: lists) }
+    }
+
     /// A lookup of DatSet values for the reporting engine, seeing `lists` as the writing association's datasets.
     func dataSetLookup(lists: [String: [MMSVariableSpecification]]) -> DataSetLookup {
         { [self] text in DataSetName(reference: text).flatMap { resolve($0, lists: lists)?.members } }
@@ -92,7 +97,7 @@ extension IEDServer {
             case .listOfVariables(let list): variables = list
             case .variableListName(let name):
                 // GetDataSetValues (IEC 61850-8-1 §13.3.3): the members' values in order, each its own success or failure.
-                guard let dataSet = DataSetName(name).flatMap({ resolve($0, lists: association.dataSets) }) else { return error(.objectNonExistent) }
+                guard let dataSet = resolve(name, lists: association.dataSets) else { return error(.objectNonExistent) }
                 variables = dataSet.members
             }
             return read(variables, invokeID: invokeID)
@@ -103,7 +108,7 @@ extension IEDServer {
             case .listOfVariables(let list): variables = list
             case .variableListName(let name):
                 // SetDataSetValues (§13.3.4): each member under the same rules as a single write.
-                guard let dataSet = DataSetName(name).flatMap({ resolve($0, lists: association.dataSets) }) else { return error(.objectNonExistent) }
+                guard let dataSet = resolve(name, lists: association.dataSets) else { return error(.objectNonExistent) }
                 variables = dataSet.members
             }
             guard variables.count == values.count else { return .now(.reject(.confirmedRequest(invokeID: invokeID, reason: 4))) }
@@ -114,7 +119,7 @@ extension IEDServer {
 
         case .getNamedVariableListAttributes(let name):
             // GetDataSetDirectory (§13.3.5): configured datasets are not deletable, client-created ones are.
-            guard let dataSet = DataSetName(name).flatMap({ resolve($0, lists: association.dataSets) }) else { return error(.objectNonExistent) }
+            guard let dataSet = resolve(name, lists: association.dataSets) else { return error(.objectNonExistent) }
             return .now(.confirmedResponse(invokeID: invokeID, .getNamedVariableListAttributes(deletable: dataSet.isDeletable, variables: dataSet.members)))
 
         case .getNameList(.namedVariableList, .association, let continueAfter):
