@@ -58,6 +58,11 @@ enum PeerEnvironment {
         flock(fd, LOCK_EX)
         defer { flock(fd, LOCK_UN) }
         if FileManager.default.fileExists(atPath: marker) { return }
+        // A venv that cannot work (a dangling link, a half-made folder without its python) is made again.
+        if !FileManager.default.isExecutableFile(atPath: python) {
+            var status = stat()
+            if lstat(venv.path, &status) == 0 { try? FileManager.default.removeItem(atPath: venv.path) }
+        }
         let (status, output) = try run("/bin/bash", [setup, venv.path])
         guard status == 0 else { throw PeerHarnessError.setupFailed("setup.sh exited \(status): \(output)") }
         _ = FileManager.default.createFile(atPath: marker, contents: Data())
