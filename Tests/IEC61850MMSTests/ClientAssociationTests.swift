@@ -1,4 +1,4 @@
-import IEC61850MMS
+@_spi(OSI) import IEC61850MMS
 import IEC61850Model
 import NIOCore
 import NIOTestUtils

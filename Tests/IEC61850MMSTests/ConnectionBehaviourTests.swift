@@ -5,7 +5,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import IEC61850MMS
+@_spi(OSI) import IEC61850MMS
 import IEC61850Model
 import NIOCore
 import NIOPosix

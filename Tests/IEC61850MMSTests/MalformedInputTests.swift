@@ -1,7 +1,7 @@
 // Hostile bytes: every class of malformed input ends in a typed MMSCodecError, never a trap.
 // Each test here is a row of docs/ROBUSTNESS.md.
 
-import IEC61850MMS
+@_spi(OSI) import IEC61850MMS
 import IEC61850Model
 import NIOCore
 import NIOEmbedded

@@ -5,7 +5,7 @@ import Glibc
 #endif
 import IEC61850
 import IEC61850Demo
-import IEC61850MMS
+@_spi(OSI) import IEC61850MMS
 import Logging
 import ServiceLifecycle
 import Testing

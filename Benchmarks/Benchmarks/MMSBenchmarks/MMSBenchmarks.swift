@@ -5,6 +5,7 @@ import Benchmark
 import Foundation
 import IEC61850
 import IEC61850Demo
+@_spi(OSI) import IEC61850MMS
 import IEC61850SCL
 import NIOPosix
 import SwiftASN1

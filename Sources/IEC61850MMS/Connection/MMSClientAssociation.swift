@@ -36,7 +36,7 @@ public struct MMSAssociationParameters: Sendable, Hashable {
 }
 
 /// The client side of an MMS association, byte-level and free of I/O.
-public struct MMSClientAssociation: Sendable {
+@_spi(OSI) public struct MMSClientAssociation: Sendable {
     /// What the caller must do after an input.
     public enum Event: Sendable {
         /// Nothing to do.

@@ -18,7 +18,7 @@ public struct MMSServerLimits: Sendable, Hashable {
 }
 
 /// The server side of an MMS association, byte-level and free of I/O.
-public struct MMSServerAssociation: Sendable {
+@_spi(OSI) public struct MMSServerAssociation: Sendable {
     /// What the caller must do after an input.
     public enum Event: Sendable {
         /// Nothing to do.

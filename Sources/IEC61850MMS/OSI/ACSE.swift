@@ -17,7 +17,7 @@ public struct ACSEApplicationEntity: Sendable, Hashable {
 }
 
 /// An ACSE APDU (ISO 8650-1 §9).
-public enum ACSEAPDU: Sendable {
+@_spi(OSI) public enum ACSEAPDU: Sendable {
     /// AARQ: association request.
     case associationRequest(ACSEAssociationRequest)
     /// AARE: association response.
@@ -162,7 +162,7 @@ public enum ACSEAPDU: Sendable {
 }
 
 /// The fields of an AARQ that MMS uses.
-public struct ACSEAssociationRequest: Sendable {
+@_spi(OSI) public struct ACSEAssociationRequest: Sendable {
     /// The application context name (MMS: `1.0.9506.2.3`).
     public var applicationContext: [UInt64] = MMSObjectIdentifiers.mmsApplicationContext
     /// The called application entity.
@@ -190,7 +190,7 @@ public struct ACSEAssociationRequest: Sendable {
 }
 
 /// The fields of an AARE that MMS uses.
-public struct ACSEAssociationResponse: Sendable {
+@_spi(OSI) public struct ACSEAssociationResponse: Sendable {
     /// The application context name.
     public var applicationContext: [UInt64] = MMSObjectIdentifiers.mmsApplicationContext
     /// 0 accepted, 1 rejected (permanent), 2 rejected (transient).

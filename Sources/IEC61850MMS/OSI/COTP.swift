@@ -1,7 +1,7 @@
 // ISO 8073 / X.224 class 0 transport over RFC 1006: the TPDUs used by MMS.
 
 /// The parameters of a COTP CR or CC TPDU (ISO 8073 §13.3/13.4).
-public struct COTPConnectParameters: Sendable, Hashable {
+@_spi(OSI) public struct COTPConnectParameters: Sendable, Hashable {
     /// DST-REF.
     public var destinationReference: UInt16
     /// SRC-REF.
@@ -25,7 +25,7 @@ public struct COTPConnectParameters: Sendable, Hashable {
 }
 
 /// A COTP TPDU (ISO 8073 class 0).
-public enum COTPTPDU: Sendable, Hashable {
+@_spi(OSI) public enum COTPTPDU: Sendable, Hashable {
     /// CR: connection request.
     case connectionRequest(COTPConnectParameters)
     /// CC: connection confirm.
@@ -129,7 +129,7 @@ public enum COTPTPDU: Sendable, Hashable {
 }
 
 /// Reassembles COTP DT segments into transport SDUs (ISO 8073 §6.3), bounded by a limit.
-public struct COTPReassembler: Sendable {
+@_spi(OSI) public struct COTPReassembler: Sendable {
     /// The largest SDU accepted.
     public let maxSDUSize: Int
     private var buffer: [UInt8] = []

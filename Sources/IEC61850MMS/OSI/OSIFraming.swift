@@ -2,7 +2,7 @@
 // COTP DT segments in TPKT packets (RFC 1006, ISO 8073 §6.3).
 
 /// Encodes data-transfer SDUs and splits them into TPKT/COTP frames.
-public enum OSIFraming {
+@_spi(OSI) public enum OSIFraming {
     /// Session GIVE-TOKENS + DATA TRANSFER carrying fully-encoded presentation user data with `pdu`
     /// in presentation context `contextID`.
     public static func dataSDU(contextID: Int64, pdu: [UInt8]) -> [UInt8] {

@@ -16,7 +16,7 @@ public enum MMSObjectIdentifiers {
 }
 
 /// A presentation context proposed in CP (ISO 8823-1 Context-list).
-public struct PresentationContext: Sendable, Hashable {
+@_spi(OSI) public struct PresentationContext: Sendable, Hashable {
     /// The presentation-context-identifier (odd, chosen by the initiator).
     public var identifier: Int64
     /// The abstract syntax name.
@@ -30,7 +30,7 @@ public struct PresentationContext: Sendable, Hashable {
 }
 
 /// A decoded presentation PPDU: which kind, its selectors and contexts, and the user data it carries.
-public struct PresentationPPDU: Sendable {
+@_spi(OSI) public struct PresentationPPDU: Sendable {
     /// What the PPDU is.
     public enum Kind: Sendable, Hashable {
         /// CP: connect.

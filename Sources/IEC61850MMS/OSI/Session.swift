@@ -1,7 +1,7 @@
 // ISO 8327-1 session protocol: the SPDUs of the kernel and duplex functional units used by MMS.
 
 /// A session SPDU (ISO 8327-1 §8.3).
-public struct SessionSPDU: Sendable, Hashable {
+@_spi(OSI) public struct SessionSPDU: Sendable, Hashable {
     /// The SPDU type (its SI code).
     public enum Kind: UInt8, Sendable, Hashable {
         /// CN, connect.

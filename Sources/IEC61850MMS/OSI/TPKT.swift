@@ -1,7 +1,7 @@
 // RFC 1006 §6: TPKT, the 4-octet header that carries ISO transport over TCP.
 
 /// RFC 1006 TPKT framing: version 3, a reserved octet and a 16-bit length that includes the header.
-public enum TPKT {
+@_spi(OSI) public enum TPKT {
     /// The header length.
     public static let headerLength = 4
     /// The largest TPKT (RFC 1006 allows 65 535; we keep 4 octets of margin as ISO 8073 class 0 peers do).

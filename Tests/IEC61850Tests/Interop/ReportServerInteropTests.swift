@@ -2,6 +2,7 @@
 
 import Foundation
 import IEC61850
+@_spi(OSI) import IEC61850MMS
 import IEC61850Demo
 @testable import IEC61850Server
 import Testing

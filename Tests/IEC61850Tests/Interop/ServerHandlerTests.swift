@@ -2,6 +2,7 @@
 // real client (libiec61850) and ours; atomic batch updates.
 
 import IEC61850
+@_spi(OSI) import IEC61850MMS
 import IEC61850Demo
 import Testing
 
