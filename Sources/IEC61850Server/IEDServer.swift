@@ -80,7 +80,6 @@ public final class IEDServer: Service, Sendable {
 
     /// Binds and starts accepting associations.
     public func start() async throws {
-        reportEngine.resume(server: self)  // after a shutdown: the control blocks' timers run again
         let channel = try await ServerBootstrap(group: transport.eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -118,6 +117,7 @@ public final class IEDServer: Service, Sendable {
             }
             .bind(host: configuration.host, port: configuration.port).get()
         state.withLock { $0.channel = channel }
+        reportEngine.resume(server: self)  // after a shutdown: the control blocks' timers run again
     }
 
     /// Runs the server as a swift-service-lifecycle `Service`: starts (unless already started), serves
@@ -178,15 +178,22 @@ public final class IEDServer: Service, Sendable {
 
     // MARK: - Application hooks
 
-    /// Calls `handler` for every client write of an object inside `reference` (every write when `nil`),
-    /// after the FC and type checks passed. The handler may be `async`; other requests keep being served
-    /// meanwhile. The most recently added matching handler decides.
+    /// Calls `handler` for every client write that touches `reference` (every write when `nil`), after the FC and type
+    /// checks passed: a write of the object or of anything inside it, and a write of a structure that contains it (the
+    /// handler then sees its own part of the value). Every handler that covers a written variable is asked, outer ones
+    /// first, in the order they were added; the first `reject` refuses the write (no later handler is asked); an
+    /// `acceptWithoutStoring` of a part keeps the model's value for that part. The handler may be `async`; other
+    /// requests keep being served meanwhile. Report control block attributes are not data: the reporting engine
+    /// applies IEC 61850-7-2's rules to them, without handlers.
     public func onWrite(_ reference: ObjectReference? = nil, _ handler: @escaping @Sendable (WriteRequest) async -> WriteDecision) {
         hooks.withLock { $0.writes.append(WriteHook(prefix: reference, handler: handler)) }
     }
 
-    /// Calls `handler` for every client read of an object inside `reference` (every read when `nil`).
-    /// The most recently added matching handler decides.
+    /// Calls `handler` for every client read that touches `reference` (every read when `nil`): Read and
+    /// GetDataSetValues of the object, of anything inside it, of a structure or a whole LN that contains it, or through
+    /// an alternate access. Every handler that covers a read variable is asked, outer ones first, in the order they
+    /// were added; the first `reject` refuses the read. Reports carry the model's values as they are when the report
+    /// is made: to change what reports show, `update` the model.
     public func onRead(_ reference: ObjectReference? = nil, _ handler: @escaping @Sendable (ReadRequest) async -> ReadDecision) {
         hooks.withLock { $0.reads.append(ReadHook(prefix: reference, handler: handler)) }
     }

@@ -41,7 +41,8 @@ extension Duration {
         let (seconds, attoseconds) = components
         let (scaled, overflow) = seconds.multipliedReportingOverflow(by: perSecond)
         guard !overflow else { return seconds < 0 ? .min : .max }
-        return scaled &+ attoseconds / (1_000_000_000_000_000_000 / perSecond)
+        let (sum, wrapped) = scaled.addingReportingOverflow(attoseconds / (1_000_000_000_000_000_000 / perSecond))
+        return wrapped ? (seconds < 0 ? .min : .max) : sum
     }
 }
 

@@ -143,8 +143,10 @@ extension IEDServer {
                 case .association(let item)?:
                     guard association.dataSets[item] != nil else { continue }
                     matched += 1
-                    if !reportEngine.isUsing(dataSet: "@" + item, association: association.id) {
-                        association.dataSets.removeValue(forKey: item)
+                    // Under the reporting engine's lock, like a persistent dataset's deletion.
+                    var lists = association.dataSets
+                    if reportEngine.unlessUsing(dataSet: "@" + item, association: association.id, { lists.removeValue(forKey: item) }) {
+                        association.dataSets = lists
                         deleted += 1
                     }
                 case .persistent(let domain, let item)?:
@@ -176,15 +178,30 @@ extension IEDServer {
     // MARK: Reads
 
     private func read(_ variables: [MMSVariableSpecification], invokeID: UInt32) -> MMSServerResponse {
-        let results = read(variables)
         let hooks = readHooks()
+        // One look at the model for every variable: a Read sees all of a batch update or none of it, also when handlers
+        // decide about some of its variables afterwards.
+        let (results, locations): ([AccessResult], [ServedModel.Location?]) = withModel { model in
+            var results: [AccessResult] = []
+            var locations: [ServedModel.Location?] = []
+            results.reserveCapacity(variables.count)
+            for variable in variables {
+                let result = ServerServices.read(variable, in: model)
+                results.append(result)
+                guard !hooks.isEmpty, case .success = result, case .domainSpecific(let domain, let item) = variable.name else {
+                    locations.append(nil)
+                    continue
+                }
+                locations.append(model.find(domain: domain, item: item))
+            }
+            return (results, locations)
+        }
         guard !hooks.isEmpty else { return .now(.confirmedResponse(invokeID: invokeID, .read(results))) }
         // Every handler whose reference covers any part of a variable decides about that part: the whole object, a
         // part of a structure read whole, each FC of a whole LN, the object behind an alternate access.
         var asks: [ReadAsk] = []
         for (position, variable) in variables.enumerated() {
-            guard case .success = results[position], case .domainSpecific(let domain, let item) = variable.name,
-                  let location = withModel({ $0.find(domain: domain, item: item) }) else { continue }
+            guard let location = locations[position], case .domainSpecific(let domain, let item) = variable.name else { continue }
             let (reference, fc) = ObjectReference.fromMMS(domain: domain, item: item)
             let parts = Self.hookedParts(hooks, prefix: \.prefix, reference: reference, fc: fc, type: location.type, value: location.value)
             guard !parts.isEmpty else { continue }
@@ -196,19 +213,20 @@ extension IEDServer {
             for ask in asks {
                 var whole = ask.value
                 var failure: DataAccessError?
+                // Outer parts first, then the parts inside them; the first refusal ends the asking.
                 for part in ask.parts {
-                    guard let current = Self.value(in: whole, at: part.indices[...]) else { continue }
+                    guard failure == nil, let current = Self.value(in: whole, at: part.indices[...]) else { continue }
                     switch await part.hook.handler(ReadRequest(reference: part.reference, fc: part.fc, current: current)) {
                     case .current:
                         break
                     case .value(let value):
                         guard (try? update(part.reference, fc: part.fc, to: value)) != nil else {
-                            failure = failure ?? .typeInconsistent
+                            failure = .typeInconsistent
                             continue
                         }
                         Self.replace(in: &whole, at: part.indices[...], with: value)
                     case .reject(let error):
-                        failure = failure ?? error
+                        failure = error
                     }
                 }
                 if let failure {
@@ -244,9 +262,10 @@ extension IEDServer {
         let value: MMSValue
     }
 
-    /// The handlers that decide about the variable `reference` under `fc` (`nil`: a whole LN, decided FC by FC): the
-    /// most recently added one whose reference contains the variable decides about all of it; then, for each
-    /// reference inside the variable that has handlers, the most recently added of them decides about that part.
+    /// The handlers that decide about the variable `reference` under `fc` (`nil`: a whole LN, decided FC by FC; the
+    /// report control blocks' FCs RP and BR are the reporting engine's and left out): every handler whose reference
+    /// contains the variable decides about all of it, every handler whose reference lies inside it about that part.
+    /// Outer parts come first, each level in the order the handlers were added.
     static func hookedParts<Hook: Sendable>(_ hooks: [Hook], prefix: (Hook) -> ObjectReference?, reference: ObjectReference,
                                             fc: FunctionalConstraint?, type: MMSTypeSpecification, value: MMSValue) -> [HookedPart<Hook>] {
         guard let fc else {
@@ -254,7 +273,7 @@ extension IEDServer {
             guard case .structure(let components, _) = type, case .structure(let values) = value else { return [] }
             var parts: [HookedPart<Hook>] = []
             for (index, component) in components.enumerated() where index < values.count {
-                guard let componentFC = FunctionalConstraint(rawValue: component.name) else { continue }
+                guard let componentFC = FunctionalConstraint(rawValue: component.name), componentFC != .RP, componentFC != .BR else { continue }
                 for part in hookedParts(hooks, prefix: prefix, reference: reference, fc: componentFC, type: component.type, value: values[index]) {
                     parts.append(HookedPart(hook: part.hook, reference: part.reference, fc: part.fc, indices: [index] + part.indices, value: part.value))
                 }
@@ -262,16 +281,17 @@ extension IEDServer {
             return parts
         }
         var parts: [HookedPart<Hook>] = []
-        if let outer = hooks.last(where: { prefix($0)?.contains(reference) ?? true }) {
-            parts.append(HookedPart(hook: outer, reference: reference, fc: fc, indices: [], value: value))
+        for hook in hooks {
+            let covered = prefix(hook)
+            if covered?.contains(reference) ?? true {
+                parts.append(HookedPart(hook: hook, reference: reference, fc: fc, indices: [], value: value))
+            } else if let inner = covered, inner.path.count > reference.path.count, reference.contains(inner),
+                      let found = locate(inner.path[reference.path.count...], in: type, value: value) {
+                parts.append(HookedPart(hook: hook, reference: inner, fc: fc, indices: found.indices, value: found.value))
+            }
         }
-        var seen: Set<ObjectReference> = []
-        for hook in hooks.reversed() {
-            guard let inner = prefix(hook), inner.path.count > reference.path.count, reference.contains(inner), seen.insert(inner).inserted,
-                  let found = locate(inner.path[reference.path.count...], in: type, value: value) else { continue }
-            parts.append(HookedPart(hook: hook, reference: inner, fc: fc, indices: found.indices, value: found.value))
-        }
-        return parts
+        // Stable: outer before inner, registration order within a level.
+        return parts.enumerated().sorted { ($0.element.indices.count, $0.offset) < ($1.element.indices.count, $1.offset) }.map(\.element)
     }
 
     /// The component indices and value of a path of names inside a structure value.
@@ -311,6 +331,15 @@ extension IEDServer {
     // MARK: Writes
 
     /// Where one written variable goes.
+    /// What the application's handlers decided about one written variable.
+    private enum VariableDecision: Sendable {
+        /// Store it, except the parts (component indices) a handler accepted without storing.
+        case accept(withholding: [[Int]])
+        /// A handler of the whole variable applies it itself.
+        case acceptWithoutStoring
+        case reject(DataAccessError)
+    }
+
     private enum WriteStep: Sendable {
         /// A report control block attribute: the reporting engine's (IEC 61850-7-2 §17.2 write rules).
         case reportControl(block: Int, attribute: String?)
@@ -364,19 +393,21 @@ extension IEDServer {
             return .now(applyWrites(steps, values: values, decisions: [:], association: id, lists: lists, invokeID: invokeID))
         }
         return .later { [self, asks, steps] in
-            var decisions: [Int: WriteDecision] = [:]
+            var decisions: [Int: VariableDecision] = [:]
             for ask in asks {
-                // One decision per variable: a refusal of any part refuses it; a part accepted without storing keeps the
-                // whole value from being stored.
-                var decision = WriteDecision.accept
-                for part in ask.parts {
+                // One decision per variable, outer parts first: the first refusal refuses it and ends the asking; a part
+                // accepted without storing keeps the model's value there (the whole of it, for an outer handler).
+                var withheld: [[Int]] = []
+                var whole = true
+                var refusal: DataAccessError?
+                for part in ask.parts where refusal == nil {
                     switch await part.hook.handler(WriteRequest(reference: part.reference, fc: part.fc, value: part.value)) {
                     case .accept: break
-                    case .acceptWithoutStoring: if case .accept = decision { decision = .acceptWithoutStoring }
-                    case .reject(let error): if case .reject = decision {} else { decision = .reject(error) }
+                    case .acceptWithoutStoring: if part.indices.isEmpty { whole = false } else { withheld.append(part.indices) }
+                    case .reject(let error): refusal = error
                     }
                 }
-                decisions[ask.position] = decision
+                decisions[ask.position] = refusal.map(VariableDecision.reject) ?? (whole ? .accept(withholding: withheld) : .acceptWithoutStoring)
             }
             return applyWrites(steps, values: values, decisions: decisions, association: id, lists: lists, invokeID: invokeID)
         }
@@ -385,7 +416,7 @@ extension IEDServer {
     /// Carries out the writes in request order, each as its owner and the application decided. A run of model writes
     /// is stored under one lock (a reader sees all of it or none of it) and its changes go to the change bus together,
     /// before the next control-block write.
-    private func applyWrites(_ steps: [WriteStep], values: [MMSValue], decisions: [Int: WriteDecision], association: ServerAssociationID,
+    private func applyWrites(_ steps: [WriteStep], values: [MMSValue], decisions: [Int: VariableDecision], association: ServerAssociationID,
                              lists: [String: [MMSVariableSpecification]], invokeID: UInt32) -> MMSPDU {
         var results = [DataAccessError?](repeating: nil, count: steps.count)
         var position = 0
@@ -409,9 +440,17 @@ extension IEDServer {
                     case .refused(let error):
                         results[index] = error
                     case .model(let domain, let item, _, _, _):
-                        switch decisions[index] ?? .accept {
-                        case .accept:
-                            switch store(values[index], at: model.find(domain: domain, item: item), in: &model, domain: domain, item: item) {
+                        switch decisions[index] ?? .accept(withholding: []) {
+                        case .accept(let withheld):
+                            let location = model.find(domain: domain, item: item)
+                            var value = values[index]
+                            // Parts a handler applies itself keep the model's value.
+                            for indices in withheld {
+                                if let current = location.flatMap({ Self.value(in: $0.value, at: indices[...]) }) {
+                                    Self.replace(in: &value, at: indices[...], with: current)
+                                }
+                            }
+                            switch store(value, at: location, in: &model, domain: domain, item: item) {
                             case .success(let change): if let change { changes.append(change) }
                             case .failure(let error): results[index] = error
                             }

@@ -179,4 +179,52 @@ struct ServerRequestPipelineTests {
             #expect(results == [.failure(.temporarilyUnavailable)])
         }
     }
+
+    @Test("every handler that covers a variable is asked, outer first: a later catch-all does not silence an earlier validator")
+    func everyCoveringHandlerAsked() async throws {
+        try await withServer(try model()) { server, port in
+            let asked = AppliedValues()
+            server.onWrite("\(ld)/GGIO1.StrVal.setMag.f") { request in
+                await asked.record(.visibleString("validator"))
+                guard case .float(let value) = request.value, value <= 100 else { return .reject(.objectValueInvalid) }
+                return .accept
+            }
+            server.onWrite { _ in
+                await asked.record(.visibleString("audit"))
+                return .accept
+            }
+            let refused = try await rawWrite(port: port, [("GGIO1$SP$StrVal$setMag$f", .float(500))])
+            #expect(refused == [.objectValueInvalid])
+            #expect(await asked.values == [.visibleString("validator")], "the first refusal ends the asking")
+            let accepted = try await rawWrite(port: port, [("GGIO1$SP$StrVal$setMag$f", .float(5))])
+            #expect(accepted == [nil])
+            #expect(await asked.values.suffix(2) == [.visibleString("validator"), .visibleString("audit")])
+            #expect(server.value("\(ld)/GGIO1.StrVal.setMag.f", fc: .SP) == .float(5))
+        }
+    }
+
+    @Test("a part a handler accepts without storing keeps the model's value; the rest of the structure is stored")
+    func partAcceptedWithoutStoring() async throws {
+        let model = IED("T") {
+            LogicalDevice("LD") {
+                LLN0 { ENC("Mod") }
+                LN("PTOC", 1) { ASG("StrVal", 1); ASG("OpDlTmms", 2) }
+            }
+        }.model
+        try await withServer(model) { server, port in
+            server.onWrite("TLD/PTOC1.StrVal") { _ in .acceptWithoutStoring }  // the application applies StrVal itself
+            let answer = try await offload { () -> MMSPDU? in
+                let raw = RawConnection(port: port)
+                defer { raw.close() }
+                guard var association = raw.associateKeeping() else { return nil }
+                let variable = MMSVariableSpecification(name: .domainSpecific(domain: "TLD", item: "PTOC1$SP"))
+                let value = MMSValue.structure([.structure([.structure([.float(5)])]), .structure([.structure([.float(6)])])])
+                return raw.request(.write(.listOfVariables([variable]), [value]), on: &association)
+            }
+            guard case .confirmedResponse(_, .write(let results))? = answer else { Issue.record("\(String(describing: answer))"); return }
+            #expect(results == [nil])
+            #expect(server.value("TLD/PTOC1.StrVal.setMag.f", fc: .SP) == .float(1), "withheld: the handler applies it")
+            #expect(server.value("TLD/PTOC1.OpDlTmms.setMag.f", fc: .SP) == .float(6), "the rest is stored")
+        }
+    }
 }
