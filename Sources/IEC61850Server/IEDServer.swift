@@ -186,6 +186,7 @@ public final class IEDServer: Service, Sendable {
     /// requests keep being served meanwhile. Report control block attributes are not data: the reporting engine
     /// applies IEC 61850-7-2's rules to them, without handlers.
     public func onWrite(_ reference: ObjectReference? = nil, _ handler: @escaping @Sendable (WriteRequest) async -> WriteDecision) {
+        warnIfAbsent(reference, handler: "onWrite")
         hooks.withLock { $0.writes.append(WriteHook(prefix: reference, handler: handler)) }
     }
 
@@ -195,6 +196,7 @@ public final class IEDServer: Service, Sendable {
     /// were added; the first `reject` refuses the read. Reports carry the model's values as they are when the report
     /// is made: to change what reports show, `update` the model.
     public func onRead(_ reference: ObjectReference? = nil, _ handler: @escaping @Sendable (ReadRequest) async -> ReadDecision) {
+        warnIfAbsent(reference, handler: "onRead")
         hooks.withLock { $0.reads.append(ReadHook(prefix: reference, handler: handler)) }
     }
 
@@ -233,6 +235,24 @@ public final class IEDServer: Service, Sendable {
         }
         // One batch, one evaluation: members changed together are reported together.
         changeBus.publish(changes, server: self)
+    }
+
+    /// Logs a warning when a handler's reference names nothing in the model under any FC (a typo, or an array element
+    /// written `name(n)`): such a handler would never be asked.
+    private func warnIfAbsent(_ reference: ObjectReference?, handler: String) {
+        guard let reference else { return }
+        let present = model.withLock { model -> Bool in
+            guard let device = model.logicalDevices.first(where: { $0.name == reference.logicalDevice }) else { return false }
+            guard !reference.logicalNode.isEmpty else { return true }
+            guard let node = device.logicalNodes.first(where: { $0.name == reference.logicalNode }) else { return false }
+            guard !reference.path.isEmpty else { return true }
+            return FunctionalConstraint.allCases.contains { model.find(reference, fc: $0) != nil }
+                || node.type.components.contains { component in node.lookup([component.name] + reference.path) != nil }
+        }
+        if !present {
+            logger.warning("\(handler) handler for an object the model does not have; it will never be asked",
+                           metadata: ["reference": "\(reference)"])
+        }
     }
 
     /// The write handlers, oldest first.

@@ -167,10 +167,12 @@ struct ReportControlMachine: Sendable {
 
     /// The association ended: its control blocks are disabled and released (IEC 61850-7-2 §17.2.2.7); a BRCB goes on
     /// buffering, and stays reserved for the same client for ResvTms seconds.
-    mutating func release(_ association: ServerAssociationID, now: ServerInstant) -> [ReportAction] {
+    mutating func release(_ association: ServerAssociationID, now: ServerInstant, read: ReportValueReader) -> [ReportAction] {
         associations.removeValue(forKey: association)
         var actions: [ReportAction] = []
         for position in blocks.indices where blocks[position].state.owner == association {
+            // A BRCB loses nothing: changes still within the buffer time become an entry of its buffer now.
+            if blocks[position].configuration.isBuffered { flush(block: position, now: now, read: read, actions: &actions) }
             var block = blocks[position]
             stop(&block, position: position, actions: &actions)
             block.state.enabled = false
@@ -261,6 +263,12 @@ struct ReportControlMachine: Sendable {
                 block.state.ownerAddress = clientAddress
                 enabling = true
             } else {
+                if buffered, !block.pending.isEmpty {
+                    // Changes still within the buffer time are reported now (and kept in the buffer), not dropped.
+                    blocks[position] = block
+                    flush(block: position, now: now, read: read, actions: &actions)
+                    block = blocks[position]
+                }
                 stop(&block, position: position, actions: &actions)
                 block.state.enabled = false
                 if !block.state.reserved && block.state.reservationTime == 0 {  // still reserved: stays the owner's

@@ -57,7 +57,7 @@ final class ReportEngine: ServerChangeSubscriber {
         let now = clock.now()
         state.withLock { state in
             state.sinks.removeValue(forKey: association)
-            let actions = state.machine.release(association, now: now)
+            let actions = state.machine.release(association, now: now, read: server.read)
             run(actions, in: &state, server: server)
         }
     }

@@ -68,7 +68,13 @@ struct MachineHarness {
     }
 
     mutating func release(_ association: ServerAssociationID) {
-        apply(machine.release(association, now: now))
+        let values = self.values
+        apply(machine.release(association, now: now, read: { variables in
+            variables.map { variable in
+                guard case .domainSpecific(_, let item) = variable.name, let value = values[item] else { return .failure(.objectNonExistent) }
+                return .success(value)
+            }
+        }))
     }
 
     @discardableResult
@@ -386,5 +392,23 @@ struct ReportControlMachineTests {
         let actions = h.machine.timersToArm(now: h.now)
         guard case .schedule(let timer, let delay)? = actions.first else { Issue.record("\(actions)"); return }
         #expect(timer.kind == .integrity && delay == .milliseconds(600) && actions.count == 1)
+    }
+
+    @Test("a BRCB loses nothing within its buffer time: on disable the changes are reported, on release they are buffered")
+    func bufferTimeChangesKept() {
+        var h = MachineHarness(buffered: true)
+        h.associate(idA)
+        h.write("BufTm", .unsigned(500), by: idA)
+        h.write("RptEna", .boolean(true), by: idA)
+        h.change(1, to: .boolean(true))
+        h.write("RptEna", .boolean(false), by: idA)
+        #expect(h.sent.count == 1 && h.sent.first?.report.entries.map(\.index) == [0], "reported at once, not dropped")
+        h.write("RptEna", .boolean(true), by: idA)
+        h.change(2, to: .boolean(true))
+        h.release(idA)
+        #expect(h.sent.count == 1 && h.machine.blocks[0].buffer.count == 2, "the change became an entry of the buffer")
+        h.associate(idB)
+        h.write("RptEna", .boolean(true), by: idB)
+        #expect(h.sent.count == 2 && h.sent.last?.report.entries.map(\.index) == [1] && h.sent.last?.association == idB)
     }
 }
