@@ -92,25 +92,13 @@ extension IEDServer {
         func error(_ serviceError: MMSServiceError) -> MMSServerResponse { .now(.confirmedError(invokeID: invokeID, serviceError)) }
         switch request {
         case .read(_, let access):
-            let variables: [MMSVariableSpecification]
-            switch access {
-            case .listOfVariables(let list): variables = list
-            case .variableListName(let name):
-                // GetDataSetValues (IEC 61850-8-1 §13.3.3): the members' values in order, each its own success or failure.
-                guard let dataSet = resolve(name, lists: association.dataSets) else { return error(.objectNonExistent) }
-                variables = dataSet.members
-            }
+            // GetDataSetValues (IEC 61850-8-1 §13.3.3): the members' values in order, each its own success or failure.
+            guard let variables = variables(of: access, association: association) else { return error(.objectNonExistent) }
             return read(variables, invokeID: invokeID)
 
         case .write(let access, let values):
-            let variables: [MMSVariableSpecification]
-            switch access {
-            case .listOfVariables(let list): variables = list
-            case .variableListName(let name):
-                // SetDataSetValues (§13.3.4): each member under the same rules as a single write.
-                guard let dataSet = resolve(name, lists: association.dataSets) else { return error(.objectNonExistent) }
-                variables = dataSet.members
-            }
+            // SetDataSetValues (§13.3.4): each member under the same rules as a single write.
+            guard let variables = variables(of: access, association: association) else { return error(.objectNonExistent) }
             guard variables.count == values.count else { return .now(.reject(.confirmedRequest(invokeID: invokeID, reason: 4))) }
             if case .variableListName = access {
                 return write(values, to: variables, invokeID: invokeID, association: association, controlBlocks: false)
@@ -172,6 +160,14 @@ extension IEDServer {
         default:
             return .now(withModel { ServerServices.respond(to: request, invokeID: invokeID, model: &$0, configuration: configuration,
                                                            maxPDUSize: association.maxPDUSize) })
+        }
+    }
+
+    /// The variables a Read or Write names: its list, or the members of the dataset it names (`nil`: no such dataset).
+    private func variables(of access: MMSVariableAccessSpecification, association: ServerAssociationState) -> [MMSVariableSpecification]? {
+        switch access {
+        case .listOfVariables(let list): list
+        case .variableListName(let name): resolve(name, lists: association.dataSets)?.members
         }
     }
 

@@ -201,15 +201,20 @@ extension ReportServerInteropTests {
 
 @Suite("BRCB buffering on our server", .serialized)
 struct BufferedReportTests {
-    func server(capacity: Int) async throws -> (IEDServer, Int) {
+    /// The demo IED with a BRCB `brcb01` on a one-member dataset (GGIO1.Cnt1.stVal).
+    func model(capacity: Int, triggers: ReportTriggers = [.dataChange, .generalInterrogation]) throws -> ServedModel {
         var model = DemoIED.model()
         let ld = DemoIED.logicalDevice
         try model.addDataSet("\(ld)/LLN0.Events", members: [DataSetMember("\(ld)/GGIO1.Cnt1.stVal", fc: .ST)])
         try model.addReportControl(ServedReportControl(domain: ld, logicalNode: "LLN0", name: "brcb01", reportID: "buffered",
                                                        dataSet: "\(ld)/LLN0$Events",
                                                        optionalFields: [.sequenceNumber, .timeStamp, .entryID, .bufferOverflow, .reasonCode],
-                                                       triggerOptions: [.dataChange, .generalInterrogation], isBuffered: true, bufferCapacity: capacity))
-        return try await startServer(model)
+                                                       triggerOptions: triggers, isBuffered: true, bufferCapacity: capacity))
+        return model
+    }
+
+    func server(capacity: Int) async throws -> (IEDServer, Int) {
+        try await startServer(model(capacity: capacity))
     }
 
     /// Enables brcb01 from 127.0.0.2 (another client address) over a raw association; the write's result.
@@ -313,17 +318,9 @@ struct BufferedReportTests {
         await server.shutdown()
     }
 
-    /// The BRCB model on a server whose time is `clock`.
+    /// The BRCB model (integrity allowed too) on a server whose time is `clock`.
     func server(capacity: Int, clock: VirtualServerClock) async throws -> (IEDServer, Int) {
-        var model = DemoIED.model()
-        let ld = DemoIED.logicalDevice
-        try model.addDataSet("\(ld)/LLN0.Events", members: [DataSetMember("\(ld)/GGIO1.Cnt1.stVal", fc: .ST)])
-        try model.addReportControl(ServedReportControl(domain: ld, logicalNode: "LLN0", name: "brcb01", reportID: "buffered",
-                                                       dataSet: "\(ld)/LLN0$Events",
-                                                       optionalFields: [.sequenceNumber, .timeStamp, .entryID, .bufferOverflow, .reasonCode],
-                                                       triggerOptions: [.dataChange, .integrity, .generalInterrogation], isBuffered: true,
-                                                       bufferCapacity: capacity))
-        return try await startServer(model, clock: clock)
+        try await startServer(model(capacity: capacity, triggers: [.dataChange, .integrity, .generalInterrogation]), clock: clock)
     }
 
     @Test("when ResvTms runs out (virtual clock), the BRCB is free: reads show no owner, another address may enable it")

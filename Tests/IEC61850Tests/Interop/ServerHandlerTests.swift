@@ -89,15 +89,20 @@ struct ServerRequestPipelineTests {
         return model
     }
 
-    /// One Write request over a raw association; the per-variable results.
-    func rawWrite(port: Int, _ items: [(String, MMSValue)]) async throws -> [DataAccessError?] {
-        let answer = try await offload { () -> MMSPDU? in
+    /// One request over a raw association; the answer.
+    func rawRequest(port: Int, _ request: MMSConfirmedRequest) async throws -> MMSPDU? {
+        try await offload { () -> MMSPDU? in
             let raw = RawConnection(port: port)
             defer { raw.close() }
             guard var association = raw.associateKeeping() else { return nil }
-            let variables = items.map { MMSVariableSpecification(name: .domainSpecific(domain: ld, item: $0.0)) }
-            return raw.request(.write(.listOfVariables(variables), items.map(\.1)), on: &association)
+            return raw.request(request, on: &association)
         }
+    }
+
+    /// One Write request over a raw association; the per-variable results.
+    func rawWrite(port: Int, _ items: [(String, MMSValue)], domain: String = ld) async throws -> [DataAccessError?] {
+        let variables = items.map { MMSVariableSpecification(name: .domainSpecific(domain: domain, item: $0.0)) }
+        let answer = try await rawRequest(port: port, .write(.listOfVariables(variables), items.map(\.1)))
         guard case .confirmedResponse(_, .write(let results))? = answer else {
             throw PeerHarnessError.clientFailed("no write response: \(String(describing: answer))")
         }
@@ -168,13 +173,8 @@ struct ServerRequestPipelineTests {
                 #expect(refused?.dataAccessError == .temporarilyUnavailable)
             }
             // The whole LN (no FC): MMS lets a client read it in one variable.
-            let answer = try await offload { () -> MMSPDU? in
-                let raw = RawConnection(port: port)
-                defer { raw.close() }
-                guard var association = raw.associateKeeping() else { return nil }
-                let variable = MMSVariableSpecification(name: .domainSpecific(domain: ld, item: "GGIO1"))
-                return raw.request(.read(specificationWithResult: false, .listOfVariables([variable])), on: &association)
-            }
+            let variable = MMSVariableSpecification(name: .domainSpecific(domain: ld, item: "GGIO1"))
+            let answer = try await rawRequest(port: port, .read(specificationWithResult: false, .listOfVariables([variable])))
             guard case .confirmedResponse(_, .read(let results))? = answer else { Issue.record("\(String(describing: answer))"); return }
             #expect(results == [.failure(.temporarilyUnavailable)])
         }
@@ -213,15 +213,8 @@ struct ServerRequestPipelineTests {
         }.model
         try await withServer(model) { server, port in
             server.onWrite("TLD/PTOC1.StrVal") { _ in .acceptWithoutStoring }  // the application applies StrVal itself
-            let answer = try await offload { () -> MMSPDU? in
-                let raw = RawConnection(port: port)
-                defer { raw.close() }
-                guard var association = raw.associateKeeping() else { return nil }
-                let variable = MMSVariableSpecification(name: .domainSpecific(domain: "TLD", item: "PTOC1$SP"))
-                let value = MMSValue.structure([.structure([.structure([.float(5)])]), .structure([.structure([.float(6)])])])
-                return raw.request(.write(.listOfVariables([variable]), [value]), on: &association)
-            }
-            guard case .confirmedResponse(_, .write(let results))? = answer else { Issue.record("\(String(describing: answer))"); return }
+            let value = MMSValue.structure([.structure([.structure([.float(5)])]), .structure([.structure([.float(6)])])])
+            let results = try await rawWrite(port: port, [("PTOC1$SP", value)], domain: "TLD")
             #expect(results == [nil])
             #expect(server.value("TLD/PTOC1.StrVal.setMag.f", fc: .SP) == .float(1), "withheld: the handler applies it")
             #expect(server.value("TLD/PTOC1.OpDlTmms.setMag.f", fc: .SP) == .float(6), "the rest is stored")
