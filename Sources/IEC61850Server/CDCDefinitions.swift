@@ -61,7 +61,7 @@ public struct SPS: DataObjectDefinition {
     /// The data object.
     public let dataObject: DataObject
     /// `stVal` BOOLEAN, `q`, `t` (ST).
-    public init(_ name: String, _ value: Bool = false) { dataObject = DataObject(name: name, attributes: CDC.sps(name, value)) }
+    public init(_ name: String, _ value: Bool = false) { dataObject = DataObject(name: name, cdc: "SPS", attributes: CDC.sps(name, value)) }
 }
 
 /// DPS — double point status.
@@ -69,7 +69,7 @@ public struct DPS: DataObjectDefinition {
     /// The data object.
     public let dataObject: DataObject
     /// `stVal` Dbpos, `q`, `t` (ST).
-    public init(_ name: String, _ value: DoublePoint = .intermediate) { dataObject = DataObject(name: name, attributes: CDC.dps(name, value)) }
+    public init(_ name: String, _ value: DoublePoint = .intermediate) { dataObject = DataObject(name: name, cdc: "DPS", attributes: CDC.dps(name, value)) }
 }
 
 /// INS — integer status.
@@ -77,7 +77,7 @@ public struct INS: DataObjectDefinition {
     /// The data object.
     public let dataObject: DataObject
     /// `stVal` INT32, `q`, `t` (ST).
-    public init(_ name: String, _ value: Int32 = 0) { dataObject = DataObject(name: name, attributes: CDC.ins(name, value)) }
+    public init(_ name: String, _ value: Int32 = 0) { dataObject = DataObject(name: name, cdc: "INS", attributes: CDC.ins(name, value)) }
 }
 
 /// ENS — enumerated status (e.g. Beh, Health).
@@ -85,7 +85,7 @@ public struct ENS: DataObjectDefinition {
     /// The data object.
     public let dataObject: DataObject
     /// `stVal` ENUMERATED (INT8), `q`, `t` (ST).
-    public init(_ name: String, _ value: Int8 = 1) { dataObject = DataObject(name: name, attributes: CDC.ens(name, value)) }
+    public init(_ name: String, _ value: Int8 = 1) { dataObject = DataObject(name: name, cdc: "ENS", attributes: CDC.ens(name, value)) }
 }
 
 /// ACT — protection activation.
@@ -94,7 +94,7 @@ public struct ACT: DataObjectDefinition {
     public let dataObject: DataObject
     /// `general` BOOLEAN, `q`, `t` (ST).
     public init(_ name: String, general: Bool = false) {
-        dataObject = DataObject(name: name, attributes: [A(.ST, [name, "general"], .boolean, .boolean(general))] + qt(name, .ST))
+        dataObject = DataObject(name: name, cdc: "ACT", attributes: [A(.ST, [name, "general"], .boolean, .boolean(general))] + qt(name, .ST))
     }
 }
 
@@ -104,7 +104,7 @@ public struct ACD: DataObjectDefinition {
     public let dataObject: DataObject
     /// `general` BOOLEAN, `dirGeneral` ENUMERATED (0 unknown, 1 forward, 2 backward, 3 both), `q`, `t` (ST).
     public init(_ name: String, general: Bool = false, direction: Int8 = 0) {
-        dataObject = DataObject(name: name, attributes: [A(.ST, [name, "general"], .boolean, .boolean(general)),
+        dataObject = DataObject(name: name, cdc: "ACD", attributes: [A(.ST, [name, "general"], .boolean, .boolean(general)),
                                                          A(.ST, [name, "dirGeneral"], .integer(bits: 8), .integer(Int64(direction)))] + qt(name, .ST))
     }
 }
@@ -114,7 +114,7 @@ public struct MV: DataObjectDefinition {
     /// The data object.
     public let dataObject: DataObject
     /// `mag.f` FLOAT32, `q`, `t` (MX).
-    public init(_ name: String, _ value: Float = 0) { dataObject = DataObject(name: name, attributes: CDC.mv(name, value)) }
+    public init(_ name: String, _ value: Float = 0) { dataObject = DataObject(name: name, cdc: "MV", attributes: CDC.mv(name, value)) }
 }
 
 /// CMV — complex measured value.
@@ -123,7 +123,7 @@ public struct CMV: DataObjectDefinition {
     public let dataObject: DataObject
     /// `cVal.mag.f`, `cVal.ang.f`, `q`, `t` (MX).
     public init(_ name: String, magnitude: Float = 0, angle: Float = 0) {
-        dataObject = DataObject(name: name, attributes: Self.attributes(name, magnitude: magnitude, angle: angle))
+        dataObject = DataObject(name: name, cdc: "CMV", attributes: Self.attributes(name, magnitude: magnitude, angle: angle))
     }
 
     static func attributes(_ path: String..., magnitude: Float, angle: Float) -> [ServedLogicalNode.Attribute] {
@@ -138,7 +138,7 @@ public struct WYE: DataObjectDefinition {
     public let dataObject: DataObject
     /// Each phase's `cVal.mag.f`, `cVal.ang.f`, `q`, `t` (MX).
     public init(_ name: String) {
-        dataObject = DataObject(name: name, attributes: ["phsA", "phsB", "phsC", "neut"].flatMap {
+        dataObject = DataObject(name: name, cdc: "WYE", attributes: ["phsA", "phsB", "phsC", "neut"].flatMap {
             CMV.attributes(name, $0, magnitude: 0, angle: 0)
         })
     }
@@ -150,7 +150,7 @@ public struct DEL: DataObjectDefinition {
     public let dataObject: DataObject
     /// Each pair's `cVal.mag.f`, `cVal.ang.f`, `q`, `t` (MX).
     public init(_ name: String) {
-        dataObject = DataObject(name: name, attributes: ["phsAB", "phsBC", "phsCA"].flatMap {
+        dataObject = DataObject(name: name, cdc: "DEL", attributes: ["phsAB", "phsBC", "phsCA"].flatMap {
             CMV.attributes(name, $0, magnitude: 0, angle: 0)
         })
     }
@@ -162,7 +162,7 @@ public struct SAV: DataObjectDefinition {
     public let dataObject: DataObject
     /// `instMag.f`, `q` (MX).
     public init(_ name: String, _ value: Float = 0) {
-        dataObject = DataObject(name: name, attributes: [analogue(.MX, [name, "instMag"], value),
+        dataObject = DataObject(name: name, cdc: "SAV", attributes: [analogue(.MX, [name, "instMag"], value),
                                                          A(.MX, [name, "q"], CDC.qualityType, Quality().mmsValue)])
     }
 }
@@ -173,7 +173,7 @@ public struct SPC: DataObjectDefinition {
     public let dataObject: DataObject
     /// `stVal` BOOLEAN, `q`, `t` (ST); `ctlModel` (CF); Oper/SBO/SBOw/Cancel with `ctlVal` BOOLEAN (CO).
     public init(_ name: String, _ value: Bool = false, control: ControlModel = .directNormal) {
-        dataObject = DataObject(name: name, attributes: CDC.sps(name, value) + controls(name, ctlVal: (.boolean, .boolean(false)), model: control))
+        dataObject = DataObject(name: name, cdc: "SPC", attributes: CDC.sps(name, value) + controls(name, ctlVal: (.boolean, .boolean(false)), model: control))
     }
 }
 
@@ -183,7 +183,7 @@ public struct DPC: DataObjectDefinition {
     public let dataObject: DataObject
     /// `stVal` Dbpos, `q`, `t` (ST); `ctlModel`; Oper… with `ctlVal` BOOLEAN.
     public init(_ name: String, _ value: DoublePoint = .intermediate, control: ControlModel = .directNormal) {
-        dataObject = DataObject(name: name, attributes: CDC.dps(name, value) + controls(name, ctlVal: (.boolean, .boolean(false)), model: control))
+        dataObject = DataObject(name: name, cdc: "DPC", attributes: CDC.dps(name, value) + controls(name, ctlVal: (.boolean, .boolean(false)), model: control))
     }
 }
 
@@ -193,7 +193,7 @@ public struct INC: DataObjectDefinition {
     public let dataObject: DataObject
     /// `stVal` INT32, `q`, `t` (ST); `ctlModel`; Oper… with `ctlVal` INT32.
     public init(_ name: String, _ value: Int32 = 0, control: ControlModel = .directNormal) {
-        dataObject = DataObject(name: name, attributes: CDC.ins(name, value) + controls(name, ctlVal: (.integer(bits: 32), .integer(0)), model: control))
+        dataObject = DataObject(name: name, cdc: "INC", attributes: CDC.ins(name, value) + controls(name, ctlVal: (.integer(bits: 32), .integer(0)), model: control))
     }
 }
 
@@ -203,7 +203,7 @@ public struct ENC: DataObjectDefinition {
     public let dataObject: DataObject
     /// `stVal` ENUMERATED (INT8), `q`, `t` (ST); `ctlModel`; Oper… with `ctlVal` ENUMERATED.
     public init(_ name: String, _ value: Int8 = 1, control: ControlModel = .statusOnly) {
-        dataObject = DataObject(name: name, attributes: CDC.ens(name, value) + controls(name, ctlVal: (.integer(bits: 8), .integer(1)), model: control))
+        dataObject = DataObject(name: name, cdc: "ENC", attributes: CDC.ens(name, value) + controls(name, ctlVal: (.integer(bits: 8), .integer(1)), model: control))
     }
 }
 
@@ -214,7 +214,7 @@ public struct APC: DataObjectDefinition {
     /// `mxVal.f`, `q`, `t` (MX); `ctlModel`; Oper… with `ctlVal.f`.
     public init(_ name: String, _ value: Float = 0, control: ControlModel = .directNormal) {
         let ctlVal = MMSTypeSpecification.structure(components: [MMSComponent(name: "f", type: float32)], packed: false)
-        dataObject = DataObject(name: name, attributes: [analogue(.MX, [name, "mxVal"], value)] + qt(name, .MX)
+        dataObject = DataObject(name: name, cdc: "APC", attributes: [analogue(.MX, [name, "mxVal"], value)] + qt(name, .MX)
                                 + controls(name, ctlVal: (ctlVal, .structure([.float(0)])), model: control))
     }
 }
@@ -225,7 +225,7 @@ public struct BSC: DataObjectDefinition {
     public let dataObject: DataObject
     /// `valWTr.posVal` INT8, `valWTr.transInd`, `q`, `t` (ST); `ctlModel`; Oper… with `ctlVal` Tcmd.
     public init(_ name: String, position: Int8 = 0, control: ControlModel = .directNormal) {
-        dataObject = DataObject(name: name, attributes: [A(.ST, [name, "valWTr", "posVal"], .integer(bits: 8), .integer(Int64(position))),
+        dataObject = DataObject(name: name, cdc: "BSC", attributes: [A(.ST, [name, "valWTr", "posVal"], .integer(bits: 8), .integer(Int64(position))),
                                                          A(.ST, [name, "valWTr", "transInd"], .boolean, .boolean(false))] + qt(name, .ST)
                                 + controls(name, ctlVal: (.bitString(size: 2), .bitString(MMSBitString(bits: [false, false]))), model: control))
     }
@@ -237,7 +237,7 @@ public struct ISC: DataObjectDefinition {
     public let dataObject: DataObject
     /// `valWTr.posVal` INT8, `valWTr.transInd`, `q`, `t` (ST); `ctlModel`; Oper… with `ctlVal` INT8.
     public init(_ name: String, position: Int8 = 0, control: ControlModel = .directNormal) {
-        dataObject = DataObject(name: name, attributes: [A(.ST, [name, "valWTr", "posVal"], .integer(bits: 8), .integer(Int64(position))),
+        dataObject = DataObject(name: name, cdc: "ISC", attributes: [A(.ST, [name, "valWTr", "posVal"], .integer(bits: 8), .integer(Int64(position))),
                                                          A(.ST, [name, "valWTr", "transInd"], .boolean, .boolean(false))] + qt(name, .ST)
                                 + controls(name, ctlVal: (.integer(bits: 8), .integer(0)), model: control))
     }
@@ -249,7 +249,7 @@ public struct SPG: DataObjectDefinition {
     public let dataObject: DataObject
     /// `setVal` BOOLEAN (SP).
     public init(_ name: String, _ value: Bool = false) {
-        dataObject = DataObject(name: name, attributes: [A(.SP, [name, "setVal"], .boolean, .boolean(value))])
+        dataObject = DataObject(name: name, cdc: "SPG", attributes: [A(.SP, [name, "setVal"], .boolean, .boolean(value))])
     }
 }
 
@@ -259,7 +259,7 @@ public struct ING: DataObjectDefinition {
     public let dataObject: DataObject
     /// `setVal` INT32 (SP).
     public init(_ name: String, _ value: Int32 = 0) {
-        dataObject = DataObject(name: name, attributes: [A(.SP, [name, "setVal"], .integer(bits: 32), .integer(Int64(value)))])
+        dataObject = DataObject(name: name, cdc: "ING", attributes: [A(.SP, [name, "setVal"], .integer(bits: 32), .integer(Int64(value)))])
     }
 }
 
@@ -268,7 +268,7 @@ public struct ASG: DataObjectDefinition {
     /// The data object.
     public let dataObject: DataObject
     /// `setMag.f` (SP).
-    public init(_ name: String, _ value: Float = 0) { dataObject = DataObject(name: name, attributes: CDC.asg(name, value)) }
+    public init(_ name: String, _ value: Float = 0) { dataObject = DataObject(name: name, cdc: "ASG", attributes: CDC.asg(name, value)) }
 }
 
 /// LPL — logical node name plate.
@@ -281,7 +281,7 @@ public struct LPL: DataObjectDefinition {
                           A(.DC, [name, "swRev"], CDC.visString255, .visibleString(swRev)),
                           A(.DC, [name, "d"], CDC.visString255, .visibleString(d))]
         if let configRev { attributes.append(A(.DC, [name, "configRev"], CDC.visString255, .visibleString(configRev))) }
-        dataObject = DataObject(name: name, attributes: attributes)
+        dataObject = DataObject(name: name, cdc: "LPL", attributes: attributes)
     }
 }
 
@@ -295,6 +295,6 @@ public struct DPL: DataObjectDefinition {
         for (field, value) in [("hwRev", hwRev), ("swRev", swRev), ("serNum", serialNumber), ("model", model)] {
             if let value { attributes.append(A(.DC, [name, field], CDC.visString255, .visibleString(value))) }
         }
-        dataObject = DataObject(name: name, attributes: attributes)
+        dataObject = DataObject(name: name, cdc: "DPL", attributes: attributes)
     }
 }

@@ -11,12 +11,15 @@
 public struct DataObject: Sendable, Hashable {
     /// The data object's name, e.g. `AnIn1`.
     public var name: String
+    /// Its common data class (IEC 61850-7-3), e.g. `MV`; `nil` for a data object built from bare leaves.
+    public var cdc: String?
     /// Its leaf attributes, paths starting with `name`.
     public var attributes: [ServedLogicalNode.Attribute]
 
-    /// Creates a data object from leaves whose paths start with `name`.
-    public init(name: String, attributes: [ServedLogicalNode.Attribute]) {
+    /// Creates a data object of class `cdc` from leaves whose paths start with `name`.
+    public init(name: String, cdc: String? = nil, attributes: [ServedLogicalNode.Attribute]) {
         self.name = name
+        self.cdc = cdc
         self.attributes = attributes
     }
 }
@@ -130,8 +133,16 @@ public struct IED: Sendable, Hashable {
 
     /// The served model: domains `name + inst`.
     public var model: ServedModel {
-        ServedModel(logicalDevices: logicalDevices.map { device in
+        var model = ServedModel(logicalDevices: logicalDevices.map { device in
             ServedLogicalDevice(name: name + device.inst, logicalNodes: device.logicalNodes.map(\.served))
         })
+        for device in logicalDevices {
+            for node in device.logicalNodes {
+                for object in node.dataObjects {
+                    if let cdc = object.cdc { model.commonDataClasses["\(name + device.inst)/\(node.name).\(object.name)"] = cdc }
+                }
+            }
+        }
+        return model
     }
 }

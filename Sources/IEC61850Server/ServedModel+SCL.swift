@@ -27,6 +27,16 @@ extension ServedModel {
                 return ServedLogicalNode(name: node.name, type: type, value: value)
             })
         }, dataSets: dataSets)
+        // The common data class of every data object and sub-data-object (array elements share their array's).
+        func classes(of object: IEDModel.DataObject, at path: String) {
+            if !object.cdc.isEmpty { commonDataClasses[path] = object.cdc }
+            for case .dataObject(let sub) in object.children { classes(of: sub, at: path + "." + sub.name) }
+        }
+        for device in model.logicalDevices {
+            for node in device.logicalNodes {
+                for object in node.dataObjects { classes(of: object, at: "\(device.name)/\(node.name).\(object.name)") }
+            }
+        }
         // The SCL's trigger options per leaf attribute, for the reporting engine.
         for device in model.logicalDevices {
             for node in device.logicalNodes {

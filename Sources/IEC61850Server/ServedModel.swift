@@ -174,6 +174,14 @@ public struct ServedModel: Sendable, Hashable {
     /// `domain/LN$FC$DO$DA`. Attributes not listed (models built in code) use a default: a change of `q` is a quality
     /// change, any other change a data change, an unchanged update a data update.
     public var attributeTriggers: [String: IEDModel.TriggerOptions] = [:]
+    /// The common data class (IEC 61850-7-3) of each data object and sub-data-object the model knows it for (from SCL
+    /// or the DSL), keyed `LD/LN.DO[.SDO…]`. What control, setting groups and clients' discovery build on.
+    public var commonDataClasses: [String: String] = [:]
+
+    /// The common data class of a data object, e.g. `SPC` for `LD/XCBR1.Pos` — `nil` when the model does not know it.
+    public func commonDataClass(of reference: ObjectReference) -> String? {
+        commonDataClasses[reference.description]
+    }
 
     /// Creates a model.
     public init(logicalDevices: [ServedLogicalDevice], dataSets: [ServedDataSet] = []) {

@@ -4,6 +4,7 @@
 
 import Foundation
 import IEC61850
+import IEC61850Demo
 import Testing
 
 /// Runs one of our libiec61850 test scripts (`Tests/IEC61850Tests/Fixtures/`) against 127.0.0.1:port; it reuses the
@@ -275,5 +276,39 @@ struct ArrayAlternateAccessInteropTests {
         let cVal = (range[1]["value"] as? [[String: Any]])?.first
         let mag = (cVal?["value"] as? [[String: Any]])?.first
         #expect(((mag?["value"] as? [[String: Any]])?.first)?["value"] as? Double == 9.25)
+    }
+}
+
+@Suite("Common data classes kept in the served model")
+struct CommonDataClassTests {
+    @Test("serving SCL keeps every data object's and sub-data-object's CDC", arguments: SCLServingTests.files)
+    func fromSCL(file: String) throws {
+        let model = try SCLDocument(contentsOfFile: SCLServingTests.corpus.appendingPathComponent(file).path).iedModel()
+        let served = ServedModel(model)
+        var checked = 0
+        func check(_ object: IEDModel.DataObject, _ reference: ObjectReference) {
+            #expect(served.commonDataClass(of: reference) == (object.cdc.isEmpty ? nil : object.cdc), "\(reference)")
+            checked += 1
+            for case .dataObject(let sub) in object.children { check(sub, reference.appending(sub.name)) }
+        }
+        for device in model.logicalDevices {
+            for node in device.logicalNodes {
+                for object in node.dataObjects {
+                    check(object, ObjectReference(logicalDevice: device.name, logicalNode: node.name, path: [object.name]))
+                }
+            }
+        }
+        #expect(checked > 0)
+    }
+
+    @Test("a model built with the DSL knows each data object's CDC")
+    func fromDSL() {
+        let model = DemoIED.model()
+        let ld = DemoIED.logicalDevice
+        #expect(model.commonDataClass(of: "\(ld)/GGIO1.SPCSO1") == "SPC")
+        #expect(model.commonDataClass(of: "\(ld)/GGIO1.AnIn1") == "MV")
+        #expect(model.commonDataClass(of: "\(ld)/LLN0.Mod") == "ENC")
+        #expect(model.commonDataClass(of: "\(ld)/LLN0.NamPlt") == "LPL")
+        #expect(model.commonDataClass(of: "\(ld)/GGIO1.Nope") == nil)
     }
 }
