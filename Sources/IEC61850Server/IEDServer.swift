@@ -169,6 +169,39 @@ public final class IEDServer: Service, Sendable {
         }
     }
 
+    /// A handle to an attribute for frequent updates: the names are looked up once, here, and
+    /// ``update(_:to:)`` with the handle goes straight to the attribute (the model's structure never changes while the
+    /// server runs, so a handle stays valid).
+    ///
+    /// ```swift
+    /// let power = try server.attribute("RELAYLD0/MMXU1.TotW.mag.f", fc: .MX)
+    /// for await sample in meter { try server.update(power, to: .float(sample)) }
+    /// ```
+    /// - Throws: ``IEC61850Error`` with `dataAccess(.objectNonExistent)` when the model has no such attribute.
+    public func attribute(_ reference: ObjectReference, fc: FunctionalConstraint) throws(IEC61850Error) -> ServedAttribute {
+        guard let location = model.withLock({ $0.find(reference, fc: fc) }) else {
+            throw IEC61850Error(.dataAccess(.objectNonExistent), operation: "attribute", object: "\(reference) [\(fc)]")
+        }
+        return ServedAttribute(reference: reference, fc: fc, item: reference.mmsItemName(fc: fc), device: location.device, node: location.node,
+                               indices: location.indices, type: location.type)
+    }
+
+    /// Replaces the value of an attribute found with ``attribute(_:fc:)`` — the fastest way to push process data.
+    ///
+    /// - Throws: ``IEC61850Error`` with `dataAccess(.typeInconsistent)` when the value does not fit the attribute's type.
+    public func update(_ attribute: ServedAttribute, to value: MMSValue) throws(IEC61850Error) {
+        guard attribute.type.accepts(value) else {
+            throw IEC61850Error(.dataAccess(.typeInconsistent), operation: "update", object: "\(attribute.reference) [\(attribute.fc)]")
+        }
+        let change: ValueChange? = model.withLock { model in
+            let old = model.value(device: attribute.device, node: attribute.node, indices: attribute.indices)
+            model.set(value, device: attribute.device, node: attribute.node, indices: attribute.indices)
+            guard !changeBus.isIdle else { return nil }
+            return changeBus.change(domain: attribute.reference.logicalDevice, item: attribute.item, old: old, new: value)
+        }
+        if let change { changeBus.publish([change], server: self) }
+    }
+
     /// The current value of an attribute.
     public func value(_ reference: ObjectReference, fc: FunctionalConstraint) -> MMSValue? {
         model.withLock { model in
@@ -310,3 +343,18 @@ public struct IEDServerStatistics: Sendable, Hashable {
     public init() {}
 }
 
+/// An attribute of an ``IEDServer``'s model, found once by ``IEDServer/attribute(_:fc:)``, for fast updates.
+public struct ServedAttribute: Sendable, Hashable {
+    /// The attribute.
+    public let reference: ObjectReference
+    /// Its functional constraint.
+    public let fc: FunctionalConstraint
+    /// Its MMS item (`LN$FC$DO$DA`).
+    let item: String
+    /// Where it is: LD and LN indices, component indices below the LN.
+    let device: Int
+    let node: Int
+    let indices: [Int]
+    /// Its MMS type.
+    let type: MMSTypeSpecification
+}

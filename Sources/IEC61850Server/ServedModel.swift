@@ -240,6 +240,23 @@ public struct ServedModel: Sendable, Hashable {
         return Location(device: device, node: node, indices: indices, fc: fc, type: type, value: value)
     }
 
+    /// The value at component indices of an LN (`nil` when they lead nowhere).
+    func value(device: Int, node: Int, indices: [Int]) -> MMSValue? {
+        guard logicalDevices.indices.contains(device), logicalDevices[device].logicalNodes.indices.contains(node) else { return nil }
+        var value = logicalDevices[device].logicalNodes[node].value
+        for index in indices {
+            guard case .structure(let values) = value, values.indices.contains(index) else { return nil }
+            value = values[index]
+        }
+        return value
+    }
+
+    /// Stores `value` at component indices of an LN.
+    mutating func set(_ value: MMSValue, device: Int, node: Int, indices: [Int]) {
+        guard logicalDevices.indices.contains(device), logicalDevices[device].logicalNodes.indices.contains(node) else { return }
+        logicalDevices[device].logicalNodes[node].setValue(value, atIndices: indices[...])
+    }
+
     /// Stores `value` at a location found by ``find(domain:item:)``.
     mutating func set(_ value: MMSValue, at location: Location) {
         logicalDevices[location.device].logicalNodes[location.node].setValue(value, atIndices: location.indices[...])

@@ -47,6 +47,9 @@ func readmeServing() async throws {
     let server = IEDServer(model: relay.model, configuration: configuration)
     try await server.start()
     try server.update("RELAYLD0/MMXU1.TotW.mag.f", fc: .MX, to: .float(230.4))
+
+    let power = try server.attribute("RELAYLD0/MMXU1.TotW.mag.f", fc: .MX)
+    try server.update(power, to: .float(231.0))
 }
 
 /// The README's SCL examples; never called.

@@ -60,6 +60,26 @@ struct ServerHandlerTests {
         }
     }
 
+    @Test("an attribute handle updates straight away, is type-checked, and its changes are reported")
+    func attributeHandle() async throws {
+        var model = DemoIED.model()
+        try model.addDataSet("\(ld)/LLN0.Events", members: [DataSetMember("\(ld)/GGIO1.AnIn1.mag.f", fc: .MX)])
+        try model.addReportControl(ServedReportControl(domain: ld, logicalNode: "LLN0", name: "rcb01", reportID: "r", dataSet: "\(ld)/LLN0$Events"))
+        try await withServer(model) { server, port in
+            let power = try server.attribute("\(ld)/GGIO1.AnIn1.mag.f", fc: .MX)
+            #expect(throws: IEC61850Error.self) { try server.attribute("\(ld)/GGIO1.Nope.mag.f", fc: .MX) }
+            #expect(throws: IEC61850Error.self) { try server.update(power, to: .boolean(true)) }
+            try await IEC61850Client.withConnection(to: "127.0.0.1", port: port) { (client: IEC61850Client) async throws in
+                let stream = try await client.enableReporting("\(ld)/LLN0.RP.rcb01", settings: ReportSettings(optionalFields: [.reasonCode]))
+                var iterator = stream.makeAsyncIterator()
+                try server.update(power, to: .float(42.5))
+                #expect(try await client.read(Float.self, "\(ld)/GGIO1.AnIn1.mag.f", fc: .MX) == 42.5)
+                let report = try #require(try await iterator.next())
+                #expect(report.entries.first?.value == .float(42.5) && report.entries.first?.reason == .dataChange)
+            }
+        }
+    }
+
     @Test("a batch update is atomic: one bad item and none is applied")
     func batchUpdate() async throws {
         try await withDemoServer { server, _ in
