@@ -7,45 +7,7 @@
 /// errors…) can be added without breaking code that handles errors: compare ``code`` with `==` and keep a default.
 public struct IEC61850Error: Error, Sendable, CustomStringConvertible {
     /// What kind of failure. New codes may be added; match the ones you handle and keep a default.
-    public struct Code: Sendable, Hashable, CustomStringConvertible {
-        /// The code's name, e.g. `data-access`.
-        public let name: String
-        private init(_ name: String) { self.name = name }
-        /// The name.
-        public var description: String { name }
-
-        /// TCP could not connect (refused, unreachable, unknown host).
-        public static let connectionFailed = Code("connection-failed")
-        /// Connecting or associating took longer than the connect timeout.
-        public static let connectTimeout = Code("connect-timeout")
-        /// The server refused the association, with its reason in ``IEC61850Error/detail``.
-        public static let associationRejected = Code("association-rejected")
-        /// The connection was lost or is closed.
-        public static let connectionClosed = Code("connection-closed")
-        /// No response within the request timeout.
-        public static let timeout = Code("timeout")
-        /// The server answered with an MMS ServiceError (``IEC61850Error/serviceError``).
-        public static let serviceError = Code("service-error")
-        /// The server could not access this object (``IEC61850Error/dataAccessError``, ISO 9506 DataAccessError).
-        public static let dataAccess = Code("data-access")
-        /// The server rejected the request PDU (``IEC61850Error/reject``).
-        public static let rejected = Code("rejected")
-        /// The server broke the protocol (``IEC61850Error/codecError``).
-        public static let protocolViolation = Code("protocol-violation")
-        /// The value has a different MMS type than the caller asked for (``IEC61850Error/expectedType``,
-        /// ``IEC61850Error/actualValue``).
-        public static let typeMismatch = Code("type-mismatch")
-        /// The reference cannot be mapped to MMS or named nothing usable (why in ``IEC61850Error/detail``).
-        public static let invalidReference = Code("invalid-reference")
-        /// A request would exceed the negotiated PDU size (``IEC61850Error/pduSize``).
-        public static let pduTooLarge = Code("pdu-too-large")
-        /// The server's answer does not fit the request.
-        public static let unexpectedResponse = Code("unexpected-response")
-        /// The server answered but did not carry out the request, for the reason in ``IEC61850Error/detail``.
-        public static let refused = Code("refused")
-        /// The calling task was cancelled.
-        public static let cancelled = Code("cancelled")
-    }
+    public typealias Code = ErrorCode<IEC61850Error>
 
     /// What kind of failure.
     public var code: Code
@@ -208,4 +170,38 @@ public struct IEC61850Error: Error, Sendable, CustomStringConvertible {
         default: nil
         }
     }
+}
+
+extension ErrorCode where Family == IEC61850Error {
+    /// TCP could not connect (refused, unreachable, unknown host).
+    public static let connectionFailed = ErrorCode("connection-failed")
+    /// Connecting or associating took longer than the connect timeout.
+    public static let connectTimeout = ErrorCode("connect-timeout")
+    /// The server refused the association, with its reason in ``IEC61850Error/detail``.
+    public static let associationRejected = ErrorCode("association-rejected")
+    /// The connection was lost or is closed.
+    public static let connectionClosed = ErrorCode("connection-closed")
+    /// No response within the request timeout.
+    public static let timeout = ErrorCode("timeout")
+    /// The server answered with an MMS ServiceError (``IEC61850Error/serviceError``).
+    public static let serviceError = ErrorCode("service-error")
+    /// The server could not access this object (``IEC61850Error/dataAccessError``, ISO 9506 DataAccessError).
+    public static let dataAccess = ErrorCode("data-access")
+    /// The server rejected the request PDU (``IEC61850Error/reject``).
+    public static let rejected = ErrorCode("rejected")
+    /// The server broke the protocol (``IEC61850Error/codecError``).
+    public static let protocolViolation = ErrorCode("protocol-violation")
+    /// The value has a different MMS type than the caller asked for (``IEC61850Error/expectedType``,
+    /// ``IEC61850Error/actualValue``).
+    public static let typeMismatch = ErrorCode("type-mismatch")
+    /// The reference cannot be mapped to MMS or named nothing usable (why in ``IEC61850Error/detail``).
+    public static let invalidReference = ErrorCode("invalid-reference")
+    /// A request would exceed the negotiated PDU size (``IEC61850Error/pduSize``).
+    public static let pduTooLarge = ErrorCode("pdu-too-large")
+    /// The server's answer does not fit the request.
+    public static let unexpectedResponse = ErrorCode("unexpected-response")
+    /// The server answered but did not carry out the request, for the reason in ``IEC61850Error/detail``.
+    public static let refused = ErrorCode("refused")
+    /// The calling task was cancelled.
+    public static let cancelled = ErrorCode("cancelled")
 }

@@ -7,36 +7,7 @@
 /// that looks at them: compare ``code`` with `==`, read the details that apply.
 public struct MMSError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure. New codes may be added; match the ones you handle and keep a default.
-    public struct Code: Sendable, Hashable, CustomStringConvertible {
-        /// The code's name, e.g. `request-timeout`.
-        public let name: String
-        private init(_ name: String) { self.name = name }
-        /// The name.
-        public var description: String { name }
-
-        /// TCP could not connect (refused, unreachable, name not resolved).
-        public static let connectionFailed = Code("connection-failed")
-        /// TCP connect or association did not finish within the timeout.
-        public static let connectTimeout = Code("connect-timeout")
-        /// The peer refused the association (COTP, session, presentation, ACSE or MMS Initiate level).
-        public static let associationRejected = Code("association-rejected")
-        /// No response arrived within the request timeout.
-        public static let requestTimeout = Code("request-timeout")
-        /// The connection is closed or was lost; pending requests fail with this at once.
-        public static let connectionClosed = Code("connection-closed")
-        /// The server answered with a confirmed-ErrorPDU (see ``MMSError/serviceError``).
-        public static let serviceError = Code("service-error")
-        /// The peer rejected the PDU (see ``MMSError/reject``).
-        public static let rejected = Code("rejected")
-        /// The peer sent bytes that break the protocol (see ``MMSError/codecError``).
-        public static let protocolViolation = Code("protocol-violation")
-        /// The request is larger than the negotiated maximum PDU size.
-        public static let pduTooLarge = Code("pdu-too-large")
-        /// The response did not match the request.
-        public static let unexpectedResponse = Code("unexpected-response")
-        /// The calling task was cancelled.
-        public static let cancelled = Code("cancelled")
-    }
+    public typealias Code = ErrorCode<MMSError>
 
     /// What kind of failure.
     public var code: Code
@@ -116,4 +87,29 @@ public struct MMSError: Error, Sendable, CustomStringConvertible {
         default: return detail.isEmpty ? code.name : "\(code.name): \(detail)"
         }
     }
+}
+
+extension ErrorCode where Family == MMSError {
+    /// TCP could not connect (refused, unreachable, name not resolved).
+    public static let connectionFailed = ErrorCode("connection-failed")
+    /// TCP connect or association did not finish within the timeout.
+    public static let connectTimeout = ErrorCode("connect-timeout")
+    /// The peer refused the association (COTP, session, presentation, ACSE or MMS Initiate level).
+    public static let associationRejected = ErrorCode("association-rejected")
+    /// No response arrived within the request timeout.
+    public static let requestTimeout = ErrorCode("request-timeout")
+    /// The connection is closed or was lost; pending requests fail with this at once.
+    public static let connectionClosed = ErrorCode("connection-closed")
+    /// The server answered with a confirmed-ErrorPDU (see ``MMSError/serviceError``).
+    public static let serviceError = ErrorCode("service-error")
+    /// The peer rejected the PDU (see ``MMSError/reject``).
+    public static let rejected = ErrorCode("rejected")
+    /// The peer sent bytes that break the protocol (see ``MMSError/codecError``).
+    public static let protocolViolation = ErrorCode("protocol-violation")
+    /// The request is larger than the negotiated maximum PDU size.
+    public static let pduTooLarge = ErrorCode("pdu-too-large")
+    /// The response did not match the request.
+    public static let unexpectedResponse = ErrorCode("unexpected-response")
+    /// The calling task was cancelled.
+    public static let cancelled = ErrorCode("cancelled")
 }
