@@ -4,6 +4,8 @@
 //   onRead/onWrite handlers) → assemble one response.
 // There is no other way to a value: a variable's handler decides whatever else the request carries.
 
+import Synchronization
+
 /// An association's identity on the server, unique for the server's lifetime.
 struct ServerAssociationID: Hashable, Sendable {
     let rawValue: UInt64
@@ -16,8 +18,35 @@ struct ServerAssociationState: Sendable {
     let id: ServerAssociationID
     /// The negotiated maximum MMS PDU size.
     var maxPDUSize: Int
-    /// Association-specific datasets by name (without the `@`).
-    var dataSets: [String: [MMSVariableSpecification]] = [:]
+    /// Association-specific datasets by name (without the `@`): shared with work the association's handlers finish
+    /// later, which must see them as they are then, not as they were when the request arrived.
+    let dataSets = AssociationDataSets()
+}
+
+/// An association's own (`@name`) datasets. Lock order: the reporting engine, then these (a DatSet write resolves a
+/// name while the engine is held; a deletion checks the engine's use and removes while it is held).
+final class AssociationDataSets: Sendable {
+    private let lists = Mutex<[String: [MMSVariableSpecification]]>([:])
+
+    /// The members of `name`.
+    func members(_ name: String) -> [MMSVariableSpecification]? { lists.withLock { $0[name] } }
+
+    /// The names.
+    var names: [String] { lists.withLock { Array($0.keys) } }
+
+    /// Adds `name` unless it exists or `limit` lists exist; the refusal, if any.
+    func define(_ name: String, members: [MMSVariableSpecification], limit: Int) -> MMSServiceError? {
+        lists.withLock { lists in
+            guard lists[name] == nil else { return .objectExists }
+            guard lists.count < limit else { return .capabilityUnavailable }
+            lists[name] = members
+            return nil
+        }
+    }
+
+    /// Removes `name`; whether it was there.
+    @discardableResult
+    func remove(_ name: String) -> Bool { lists.withLock { $0.removeValue(forKey: name) != nil } }
 }
 
 /// A dataset's name as MMS and control blocks give it (IEC 61850-8-1 §13, §17): persistent in a logical device
@@ -66,22 +95,22 @@ extension IEDServer {
 
     /// The dataset `name` as `association` sees it (its own `@` datasets, the model's persistent ones); `nil` when
     /// there is none. The one place a dataset name becomes members.
-    func resolve(_ name: DataSetName, lists: [String: [MMSVariableSpecification]]) -> ResolvedDataSet? {
+    func resolve(_ name: DataSetName, lists: AssociationDataSets) -> ResolvedDataSet? {
         switch name {
         case .association(let item):
-            return lists[item].map { ResolvedDataSet(members: $0, isDeletable: true) }
+            return lists.members(item).map { ResolvedDataSet(members: $0, isDeletable: true) }
         case .persistent(let domain, let item):
             return withModel { $0.dataSet(domain: domain, name: item) }.map { ResolvedDataSet(members: $0.members, isDeletable: $0.isDeletable) }
         }
     }
 
     /// The named variable list `name` as `association` sees it; `nil` when there is none (or it is VMD-specific).
-    func resolve(_ name: MMSObjectName, lists: [String: [MMSVariableSpecification]]) -> ResolvedDataSet? {
+    func resolve(_ name: MMSObjectName, lists: AssociationDataSets) -> ResolvedDataSet? {
         DataSetName(name).flatMap { resolve($0, lists: lists) }
     }
 
     /// A lookup of DatSet values for the reporting engine, seeing `lists` as the writing association's datasets.
-    func dataSetLookup(lists: [String: [MMSVariableSpecification]]) -> DataSetLookup {
+    func dataSetLookup(lists: AssociationDataSets) -> DataSetLookup {
         { [self] text in DataSetName(reference: text).flatMap { resolve($0, lists: lists)?.members } }
     }
 
@@ -111,15 +140,13 @@ extension IEDServer {
             return .now(.confirmedResponse(invokeID: invokeID, .getNamedVariableListAttributes(deletable: dataSet.isDeletable, variables: dataSet.members)))
 
         case .getNameList(.namedVariableList, .association, let continueAfter):
-            return .now(.confirmedResponse(invokeID: invokeID, ServerServices.page(Array(association.dataSets.keys), continueAfter: continueAfter,
+            return .now(.confirmedResponse(invokeID: invokeID, ServerServices.page(association.dataSets.names, continueAfter: continueAfter,
                                                                                   maxPDUSize: association.maxPDUSize)))
 
         case .defineNamedVariableList(.aaSpecific(let name), let variables):
             // CreateDataSet (§13.3.6), association-specific.
-            guard association.dataSets[name] == nil else { return error(.objectExists) }
-            guard association.dataSets.count < configuration.maxAssociationDataSets else { return error(.capabilityUnavailable) }
             if let refusal = checkMembers(variables) { return error(refusal) }
-            association.dataSets[name] = variables
+            if let refusal = association.dataSets.define(name, members: variables, limit: configuration.maxAssociationDataSets) { return error(refusal) }
             return .now(.confirmedResponse(invokeID: invokeID, .defineNamedVariableList))
 
         case .deleteNamedVariableList(let names):
@@ -129,14 +156,11 @@ extension IEDServer {
             for name in names {
                 switch DataSetName(name) {
                 case .association(let item)?:
-                    guard association.dataSets[item] != nil else { continue }
+                    guard association.dataSets.members(item) != nil else { continue }
                     matched += 1
                     // Under the reporting engine's lock, like a persistent dataset's deletion.
-                    var lists = association.dataSets
-                    if reportEngine.unlessUsing(dataSet: "@" + item, association: association.id, { lists.removeValue(forKey: item) }) {
-                        association.dataSets = lists
-                        deleted += 1
-                    }
+                    let lists = association.dataSets
+                    if reportEngine.unlessUsing(dataSet: "@" + item, association: association.id, { lists.remove(item) }) { deleted += 1 }
                 case .persistent(let domain, let item)?:
                     // Checked and removed while the reporting engine is held: a DatSet write cannot slip in between.
                     var outcome: (matched: Bool, deleted: Bool) = (false, false)
@@ -413,7 +437,7 @@ extension IEDServer {
     /// is stored under one lock (a reader sees all of it or none of it) and its changes go to the change bus together,
     /// before the next control-block write.
     private func applyWrites(_ steps: [WriteStep], values: [MMSValue], decisions: [Int: VariableDecision], association: ServerAssociationID,
-                             lists: [String: [MMSVariableSpecification]], invokeID: UInt32) -> MMSPDU {
+                             lists: AssociationDataSets, invokeID: UInt32) -> MMSPDU {
         var results = [DataAccessError?](repeating: nil, count: steps.count)
         var position = 0
         while position < steps.count {
