@@ -2,6 +2,7 @@
 // GetVariableAccessAttributes, Read and Write against a ServedModel.
 
 public import Logging
+@_spi(OSI) import IEC61850MMS
 import NIOCore
 import NIOPosix
 public import ServiceLifecycle

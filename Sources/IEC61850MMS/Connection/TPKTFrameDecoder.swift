@@ -4,7 +4,7 @@ public import NIOCore
 
 /// Splits a TCP stream into TPKT payloads (COTP TPDUs). A header with a bad version or an absurd
 /// length fails the channel with an ``MMSCodecError``.
-public struct TPKTFrameDecoder: NIOSingleStepByteToMessageDecoder {
+@_spi(OSI) public struct TPKTFrameDecoder: NIOSingleStepByteToMessageDecoder {
     /// One COTP TPDU.
     public typealias InboundOut = ByteBuffer
 

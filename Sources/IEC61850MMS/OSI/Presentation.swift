@@ -2,7 +2,7 @@
 // as profiled for MMS (IEC 61850-8-1 §6, ISO/IEC ISP 14226).
 
 /// Object identifiers used by the MMS profile.
-public enum MMSObjectIdentifiers {
+@_spi(OSI) public enum MMSObjectIdentifiers {
     /// ACSE abstract syntax `2.2.1.0.1`.
     public static let acseAbstractSyntax: [UInt64] = [2, 2, 1, 0, 1]
     /// Basic encoding rules `2.1.1`.
