@@ -1,5 +1,7 @@
 // Errors of the MMS connection layer.
 
+public import IEC61850Codec
+
 /// Why an MMS operation failed. ``IEC61850Error`` in the `IEC61850` module wraps this with the
 /// operation and object involved.
 ///
