@@ -37,11 +37,13 @@ extension ServedModel {
                 for object in node.dataObjects { classes(of: object, at: "\(device.name)/\(node.name).\(object.name)") }
             }
         }
-        // The SCL's trigger options per leaf attribute, for the reporting engine.
+        // The SCL's trigger options per leaf attribute (for the reporting engine) and values per setting group.
         for device in model.logicalDevices {
             for node in device.logicalNodes {
                 for leaf in node.leaves where !leaf.path.contains(where: { $0.hasSuffix(")") }) {
-                    attributeTriggers["\(device.name)/\(node.name)$\(leaf.attribute.fc.rawValue)$" + leaf.path.joined(separator: "$")] = leaf.attribute.triggers
+                    let key = "\(device.name)/\(node.name)$\(leaf.attribute.fc.rawValue)$" + leaf.path.joined(separator: "$")
+                    attributeTriggers[key] = leaf.attribute.triggers
+                    if !leaf.attribute.settingGroupValues.isEmpty { settingGroupValues[key] = leaf.attribute.settingGroupValues }
                 }
             }
         }

@@ -178,6 +178,15 @@ public struct ServedModel: Sendable, Hashable {
     /// or the DSL), keyed `LD/LN.DO[.SDO…]`. What control, setting groups and clients' discovery build on.
     public var commonDataClasses: [String: String] = [:]
 
+    /// Values per setting group (SCL `Val sGroup=…`) of the attributes that have them, keyed `domain/LN$FC$DO$DA`, group
+    /// numbers from 1. Kept from SCL for setting-group services (IEC 61850-7-2 §16).
+    public var settingGroupValues: [String: [Int: MMSValue]] = [:]
+
+    /// The values per setting group of an attribute (empty when it has none).
+    public func settingGroupValues(of reference: ObjectReference, fc: FunctionalConstraint) -> [Int: MMSValue] {
+        settingGroupValues[reference.logicalDevice + "/" + reference.mmsItemName(fc: fc)] ?? [:]
+    }
+
     /// The common data class of a data object, e.g. `SPC` for `LD/XCBR1.Pos` — `nil` when the model does not know it.
     public func commonDataClass(of reference: ObjectReference) -> String? {
         commonDataClasses[reference.description]

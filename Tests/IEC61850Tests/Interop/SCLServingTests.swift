@@ -312,3 +312,26 @@ struct CommonDataClassTests {
         #expect(model.commonDataClass(of: "\(ld)/GGIO1.Nope") == nil)
     }
 }
+
+extension CommonDataClassTests {
+    @Test("serving SCL keeps every attribute's values per setting group")
+    func settingGroupValues() throws {
+        let file = "open-scd/packages/plugins/test/testfiles/wizards/settingGroups.scd"
+        let document = try SCLDocument(contentsOfFile: SCLServingTests.corpus.appendingPathComponent(file).path)
+        var kept = 0
+        for ied in document.ieds {
+            guard let model = try? document.iedModel(ied: ied.name) else { continue }
+            let served = ServedModel(model)
+            for device in model.logicalDevices {
+                for node in device.logicalNodes {
+                    for leaf in node.leaves where !leaf.attribute.settingGroupValues.isEmpty {
+                        let reference = ObjectReference(logicalDevice: device.name, logicalNode: node.name, path: leaf.path)
+                        #expect(served.settingGroupValues(of: reference, fc: leaf.attribute.fc) == leaf.attribute.settingGroupValues, "\(reference)")
+                        kept += 1
+                    }
+                }
+            }
+        }
+        #expect(kept >= 2, "the file has attributes with values per group")
+    }
+}
