@@ -98,7 +98,9 @@ let package = Package(
         .executableTarget(
             name: "IEC61850CLI",
             dependencies: [
-                "IEC61850",
+                // The umbrella re-exports client and server; naming them too lets an incremental build see a change in
+                // them (seen: a struct's new field left the CLI's objects stale through the umbrella alone).
+                "IEC61850", "IEC61850Client", "IEC61850Server",
                 "IEC61850Demo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
