@@ -249,14 +249,11 @@ public final class IEDServer: Service, Sendable {
                 guard location.type.accepts(update.value) else { return (index, .typeInconsistent) }
                 locations.append(location)
             }
-            guard !changeBus.isIdle else {
-                for (update, location) in zip(updates, locations) { model.set(update.value, at: location) }
-                return nil
-            }
             // The value before is what an earlier update of the same batch left, if any.
             var batch: [String: MMSValue] = [:]
             for (update, location) in zip(updates, locations) {
                 model.set(update.value, at: location)
+                guard !changeBus.isIdle else { continue }  // nobody listens: no need to describe the change
                 let item = update.reference.mmsItemName(fc: update.fc)
                 let key = update.reference.logicalDevice + "/" + item
                 changes.append(changeBus.change(domain: update.reference.logicalDevice, item: item, old: batch[key] ?? location.value, new: update.value))
@@ -280,8 +277,8 @@ public final class IEDServer: Service, Sendable {
             guard !reference.logicalNode.isEmpty else { return true }
             guard let node = device.logicalNodes.first(where: { $0.name == reference.logicalNode }) else { return false }
             guard !reference.path.isEmpty else { return true }
-            return FunctionalConstraint.allCases.contains { model.find(reference, fc: $0) != nil }
-                || node.type.components.contains { component in node.lookup([component.name] + reference.path) != nil }
+            // Under any FC component of the LN.
+            return node.type.components.contains { component in node.lookup([component.name] + reference.path) != nil }
         }
         if !present {
             logger.warning("\(handler) handler for an object the model does not have; it will never be asked",
@@ -298,7 +295,6 @@ public final class IEDServer: Service, Sendable {
     /// Runs `body` with the model, under its lock. Nothing inside calls the reporting engine.
     func withModel<T>(_ body: (inout ServedModel) -> T) -> T { model.withLock { body(&$0) } }
 
-    /// Stores a client-written value (checked again: the model may have changed while a handler decided).
     /// Stores `value` at `location` (found in `model`, whose lock the caller holds) after the type check; the change
     /// event when anything listens for changes. What `update` and client writes share.
     func store(_ value: MMSValue, at location: ServedModel.Location?, in model: inout ServedModel, domain: String,

@@ -67,53 +67,21 @@ public struct ServedLogicalNode: Sendable, Hashable {
 
     /// The type and value at a component path (`[FC, DO, DA…]`), or `nil` when it does not exist.
     public func lookup(_ path: ArraySlice<String>) -> (type: MMSTypeSpecification, value: MMSValue)? {
-        var type = self.type
-        var value = self.value
-        for name in path {
-            guard case .structure(let components, _) = type, case .structure(let values) = value,
-                  let index = components.firstIndex(where: { $0.name == name }), index < values.count else { return nil }
-            type = components[index].type
-            value = values[index]
-        }
-        return (type, value)
+        locateComponents(path, in: type, value).map { ($0.type, $0.value) }
     }
 
     /// Replaces the value at a component path; `false` when the path does not exist. Only the path's own levels are
     /// touched, in place: the rest of the LN is not copied.
     @discardableResult
     public mutating func setValue(_ newValue: MMSValue, at path: ArraySlice<String>) -> Bool {
-        Self.set(newValue, in: &value, type: type, path: path)
+        guard let found = locateComponents(path, in: type, value) else { return false }
+        value.replaceComponent(at: found.indices[...], with: newValue)
+        return true
     }
 
     /// Replaces the value at a path of component indices (as ``ServedModel/find(domain:item:)`` gives them).
     mutating func setValue(_ newValue: MMSValue, atIndices indices: ArraySlice<Int>) {
-        Self.set(newValue, in: &value, indices: indices)
-    }
-
-    private static func set(_ newValue: MMSValue, in value: inout MMSValue, indices: ArraySlice<Int>) {
-        guard let index = indices.first else {
-            value = newValue
-            return
-        }
-        guard case .structure(var values) = value, values.indices.contains(index) else { return }
-        // Let go of the enum's reference to the array first, so the array is unique and changes in place.
-        value = .boolean(false)
-        set(newValue, in: &values[index], indices: indices.dropFirst())
-        value = .structure(values)
-    }
-
-    private static func set(_ newValue: MMSValue, in value: inout MMSValue, type: MMSTypeSpecification, path: ArraySlice<String>) -> Bool {
-        guard let name = path.first else {
-            value = newValue
-            return true
-        }
-        guard case .structure(let components, _) = type, case .structure(var values) = value,
-              let index = components.firstIndex(where: { $0.name == name }), index < values.count else { return false }
-        // Let go of the enum's reference to the array first, so the array is unique and changes in place.
-        value = .boolean(false)
-        let done = set(newValue, in: &values[index], type: components[index].type, path: path.dropFirst())
-        value = .structure(values)
-        return done
+        value.replaceComponent(at: indices, with: newValue)
     }
 
     /// Every MMS name this LN contributes to GetNameList: `LN`, `LN$FC`, `LN$FC$DO`, … in depth-first order.
@@ -234,30 +202,15 @@ public struct ServedModel: Sendable, Hashable {
         guard let device = logicalDevices.firstIndex(where: { $0.name == domain }),
               let node = logicalDevices[device].logicalNodes.firstIndex(where: { $0.name == ln }) else { return nil }
         let served = logicalDevices[device].logicalNodes[node]
-        var type = served.type
-        var value = served.value
-        var indices: [Int] = []
-        var fc = known
-        for name in names {
-            guard case .structure(let components, _) = type, case .structure(let values) = value,
-                  let index = components.firstIndex(where: { $0.name == name }), index < values.count else { return nil }
-            if indices.isEmpty, fc == nil { fc = FunctionalConstraint(rawValue: components[index].name) }
-            indices.append(index)
-            type = components[index].type
-            value = values[index]
-        }
-        return Location(device: device, node: node, indices: indices, fc: fc, type: type, value: value)
+        guard let found = locateComponents(names, in: served.type, served.value) else { return nil }
+        let fc = known ?? found.indices.first.flatMap { FunctionalConstraint(rawValue: served.type.components[$0].name) }
+        return Location(device: device, node: node, indices: found.indices, fc: fc, type: found.type, value: found.value)
     }
 
     /// The value at component indices of an LN (`nil` when they lead nowhere).
     func value(device: Int, node: Int, indices: [Int]) -> MMSValue? {
         guard logicalDevices.indices.contains(device), logicalDevices[device].logicalNodes.indices.contains(node) else { return nil }
-        var value = logicalDevices[device].logicalNodes[node].value
-        for index in indices {
-            guard case .structure(let values) = value, values.indices.contains(index) else { return nil }
-            value = values[index]
-        }
-        return value
+        return logicalDevices[device].logicalNodes[node].value.component(at: indices[...])
     }
 
     /// Stores `value` at component indices of an LN.
@@ -268,7 +221,47 @@ public struct ServedModel: Sendable, Hashable {
 
     /// Stores `value` at a location found by ``find(domain:item:)``.
     mutating func set(_ value: MMSValue, at location: Location) {
-        logicalDevices[location.device].logicalNodes[location.node].setValue(value, atIndices: location.indices[...])
+        set(value, device: location.device, node: location.node, indices: location.indices)
+    }
+}
+
+/// Walks component names down a structure type and its value: the component indices, and the type and value found
+/// there (`nil` when a name is not there). The one name walk of the served model — finds, LN lookups, handlers' parts.
+func locateComponents<Names: Sequence>(_ names: Names, in type: MMSTypeSpecification, _ value: MMSValue)
+    -> (indices: [Int], type: MMSTypeSpecification, value: MMSValue)? where Names.Element: StringProtocol {
+    var type = type
+    var value = value
+    var indices: [Int] = []
+    for name in names {
+        guard case .structure(let components, _) = type, case .structure(let values) = value,
+              let index = components.firstIndex(where: { $0.name == name }), index < values.count else { return nil }
+        indices.append(index)
+        type = components[index].type
+        value = values[index]
+    }
+    return (indices, type, value)
+}
+
+extension MMSValue {
+    /// The component at a path of component indices (`nil` when it leads nowhere).
+    func component(at indices: ArraySlice<Int>) -> MMSValue? {
+        guard let index = indices.first else { return self }
+        guard case .structure(let values) = self, values.indices.contains(index) else { return nil }
+        return values[index].component(at: indices.dropFirst())
+    }
+
+    /// Replaces the component at a path of component indices (nothing when it leads nowhere). Only the path's levels
+    /// change, in place: the arrays beside it are not copied.
+    mutating func replaceComponent(at indices: ArraySlice<Int>, with newValue: MMSValue) {
+        guard let index = indices.first else {
+            self = newValue
+            return
+        }
+        guard case .structure(var values) = self, values.indices.contains(index) else { return }
+        // Let go of the enum's reference to the array first, so the array is unique and changes in place.
+        self = .boolean(false)
+        values[index].replaceComponent(at: indices.dropFirst(), with: newValue)
+        self = .structure(values)
     }
 }
 

@@ -24,11 +24,8 @@ final class ServerAssociation: MMSServerAssociationDelegate {
     }
 
     func respond(to request: MMSConfirmedRequest, invokeID: UInt32) -> MMSServerResponse {
-        guard var current = state else {
-            return .now(.confirmedError(invokeID: invokeID, .primitivesOutOfSequence))
-        }
-        defer { state = current }
-        return server.route(request, invokeID: invokeID, association: &current)
+        guard let state else { return .now(.confirmedError(invokeID: invokeID, .primitivesOutOfSequence)) }
+        return server.route(request, invokeID: invokeID, association: state)
     }
 
     func record(_ event: MMSServerConnectionEvent) {

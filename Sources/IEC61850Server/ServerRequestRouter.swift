@@ -11,13 +11,13 @@ struct ServerAssociationID: Hashable, Sendable {
     let rawValue: UInt64
 }
 
-/// What the router keeps of one association: its own (`@name`) datasets, which live and die with it
-/// (IEC 61850-7-2 §13.1), and what was negotiated. Its channel handler owns it and hands it in with each request.
+/// What the router knows of one association: its identity, what was negotiated, and its own (`@name`) datasets, which
+/// live and die with it (IEC 61850-7-2 §13.1). Its `ServerAssociation` hands it in with each request.
 struct ServerAssociationState: Sendable {
     /// The association, as report control blocks know their owner.
     let id: ServerAssociationID
     /// The negotiated maximum MMS PDU size.
-    var maxPDUSize: Int
+    let maxPDUSize: Int
     /// Association-specific datasets by name (without the `@`): shared with work the association's handlers finish
     /// later, which must see them as they are then, not as they were when the request arrived.
     let dataSets = AssociationDataSets()
@@ -75,13 +75,6 @@ enum DataSetName: Sendable, Hashable {
         self = .persistent(domain: parts[0], item: parts[1])
     }
 
-    /// The DatSet form.
-    var reference: String {
-        switch self {
-        case .persistent(let domain, let item): "\(domain)/\(item)"
-        case .association(let item): "@\(item)"
-        }
-    }
 }
 
 /// A dataset found by name.
@@ -117,7 +110,7 @@ extension IEDServer {
     // MARK: The pipeline
 
     /// Answers one confirmed request of `association`.
-    func route(_ request: MMSConfirmedRequest, invokeID: UInt32, association: inout ServerAssociationState) -> MMSServerResponse {
+    func route(_ request: MMSConfirmedRequest, invokeID: UInt32, association: ServerAssociationState) -> MMSServerResponse {
         func error(_ serviceError: MMSServiceError) -> MMSServerResponse { .now(.confirmedError(invokeID: invokeID, serviceError)) }
         switch request {
         case .read(_, let access):
@@ -129,10 +122,8 @@ extension IEDServer {
             // SetDataSetValues (§13.3.4): each member under the same rules as a single write.
             guard let variables = variables(of: access, association: association) else { return error(.objectNonExistent) }
             guard variables.count == values.count else { return .now(.reject(.confirmedRequest(invokeID: invokeID, reason: 4))) }
-            if case .variableListName = access {
-                return write(values, to: variables, invokeID: invokeID, association: association, controlBlocks: false)
-            }
-            return write(values, to: variables, invokeID: invokeID, association: association, controlBlocks: true)
+            let throughDataSet = if case .variableListName = access { true } else { false }
+            return write(values, to: variables, invokeID: invokeID, association: association, controlBlocks: !throughDataSet)
 
         case .getNamedVariableListAttributes(let name):
             // GetDataSetDirectory (§13.3.5): configured datasets are not deletable, client-created ones are.
@@ -159,8 +150,7 @@ extension IEDServer {
                     guard association.dataSets.members(item) != nil else { continue }
                     matched += 1
                     // Under the reporting engine's lock, like a persistent dataset's deletion.
-                    let lists = association.dataSets
-                    if reportEngine.unlessUsing(dataSet: "@" + item, association: association.id, { lists.remove(item) }) { deleted += 1 }
+                    if reportEngine.unlessUsing(dataSet: "@" + item, association: association.id, { association.dataSets.remove(item) }) { deleted += 1 }
                 case .persistent(let domain, let item)?:
                     // Checked and removed while the reporting engine is held: a DatSet write cannot slip in between.
                     var outcome: (matched: Bool, deleted: Bool) = (false, false)
@@ -235,7 +225,7 @@ extension IEDServer {
                 var failure: DataAccessError?
                 // Outer parts first, then the parts inside them; the first refusal ends the asking.
                 for part in ask.parts {
-                    guard failure == nil, let current = Self.value(in: whole, at: part.indices[...]) else { continue }
+                    guard failure == nil, let current = whole.component(at: part.indices[...]) else { continue }
                     switch await part.hook.handler(ReadRequest(reference: part.reference, fc: part.fc, current: current)) {
                     case .current:
                         break
@@ -244,7 +234,7 @@ extension IEDServer {
                             failure = .typeInconsistent
                             continue
                         }
-                        Self.replace(in: &whole, at: part.indices[...], with: value)
+                        whole.replaceComponent(at: part.indices[...], with: value)
                     case .reject(let error):
                         failure = error
                     }
@@ -306,46 +296,12 @@ extension IEDServer {
             if covered?.contains(reference) ?? true {
                 parts.append(HookedPart(hook: hook, reference: reference, fc: fc, indices: [], value: value))
             } else if let inner = covered, inner.path.count > reference.path.count, reference.contains(inner),
-                      let found = locate(inner.path[reference.path.count...], in: type, value: value) {
+                      let found = locateComponents(inner.path[reference.path.count...], in: type, value) {
                 parts.append(HookedPart(hook: hook, reference: inner, fc: fc, indices: found.indices, value: found.value))
             }
         }
         // Stable: outer before inner, registration order within a level.
         return parts.enumerated().sorted { ($0.element.indices.count, $0.offset) < ($1.element.indices.count, $1.offset) }.map(\.element)
-    }
-
-    /// The component indices and value of a path of names inside a structure value.
-    private static func locate(_ names: ArraySlice<String>, in type: MMSTypeSpecification, value: MMSValue) -> (indices: [Int], value: MMSValue)? {
-        var type = type
-        var value = value
-        var indices: [Int] = []
-        for name in names {
-            guard case .structure(let components, _) = type, case .structure(let values) = value,
-                  let index = components.firstIndex(where: { $0.name == name }), index < values.count else { return nil }
-            indices.append(index)
-            type = components[index].type
-            value = values[index]
-        }
-        return (indices, value)
-    }
-
-    /// The value at component indices inside `value`.
-    static func value(in value: MMSValue, at indices: ArraySlice<Int>) -> MMSValue? {
-        guard let index = indices.first else { return value }
-        guard case .structure(let values) = value, values.indices.contains(index) else { return nil }
-        return Self.value(in: values[index], at: indices.dropFirst())
-    }
-
-    /// Replaces the value at component indices inside `value`.
-    static func replace(in value: inout MMSValue, at indices: ArraySlice<Int>, with newValue: MMSValue) {
-        guard let index = indices.first else {
-            value = newValue
-            return
-        }
-        guard case .structure(var values) = value, values.indices.contains(index) else { return }
-        value = .boolean(false)
-        replace(in: &values[index], at: indices.dropFirst(), with: newValue)
-        value = .structure(values)
     }
 
     // MARK: Writes
@@ -466,8 +422,8 @@ extension IEDServer {
                             var value = values[index]
                             // Parts a handler applies itself keep the model's value.
                             for indices in withheld {
-                                if let current = location.flatMap({ Self.value(in: $0.value, at: indices[...]) }) {
-                                    Self.replace(in: &value, at: indices[...], with: current)
+                                if let current = location?.value.component(at: indices[...]) {
+                                    value.replaceComponent(at: indices[...], with: current)
                                 }
                             }
                             switch store(value, at: location, in: &model, domain: domain, item: item) {
