@@ -112,12 +112,15 @@ public struct IEC61850Error: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The ACSI code of each MMS code.
+    private static let codesOfMMS: [MMSError.Code: Code] = [
+        .connectionFailed: .connectionFailed, .connectTimeout: .connectTimeout, .associationRejected: .associationRejected,
+        .requestTimeout: .timeout, .connectionClosed: .connectionClosed, .serviceError: .serviceError, .rejected: .rejected,
+        .protocolViolation: .protocolViolation, .pduTooLarge: .pduTooLarge, .unexpectedResponse: .unexpectedResponse, .cancelled: .cancelled,
+    ]
+
     package init(mms error: MMSError, operation: String, object: String? = nil) {
-        let codes: [MMSError.Code: Code] = [
-            .connectionFailed: .connectionFailed, .connectTimeout: .connectTimeout, .associationRejected: .associationRejected,
-            .requestTimeout: .timeout, .connectionClosed: .connectionClosed, .serviceError: .serviceError, .rejected: .rejected,
-            .protocolViolation: .protocolViolation, .pduTooLarge: .pduTooLarge, .unexpectedResponse: .unexpectedResponse, .cancelled: .cancelled,
-        ]
+        let codes = Self.codesOfMMS
         self.init(codes[error.code] ?? .unexpectedResponse, operation: operation, object: object,
                   detail: codes[error.code] == nil ? error.description : error.detail)
         serviceError = error.serviceError

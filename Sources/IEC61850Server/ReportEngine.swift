@@ -68,12 +68,6 @@ final class ReportEngine: ServerChangeSubscriber {
         return state.withLock { $0.machine.target(domain: domain, item: item) }
     }
 
-    /// Whether a block reports the dataset `name` (`LD/LN$Name`, or `@Name` of `association`).
-    func isUsing(dataSet name: String, association: ServerAssociationID? = nil) -> Bool {
-        guard !isIdle else { return false }
-        return state.withLock { $0.machine.isUsing(dataSet: name, association: association) }
-    }
-
     /// A client's write of a control block attribute.
     func write(block: Int, attribute: String?, value: MMSValue, association: ServerAssociationID, server: IEDServer,
                dataSets: DataSetLookup) -> DataAccessError? {
